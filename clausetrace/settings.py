@@ -1,0 +1,35 @@
+"""Settings: defaults, overridden by CLAUSETRACE_* environment variables and CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where things live and how retrieval and answering behave."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAUSETRACE_", extra="forbid")
+
+    sources_file: Path = Field(
+        default=REPO_ROOT / "corpus" / "sources.toml", description="Corpus catalogue"
+    )
+    corpus_dir: Path = Field(default=Path("corpus/raw"), description="Fetched documents")
+    index_dir: Path = Field(default=Path("index"), description="Built index folder")
+    cache_dir: Path = Field(default=Path(".cache"), description="Embedding cache")
+    mirror: Path | None = Field(default=None, description="Local mirror folder used by fetch")
+    model: str = Field(default="all-MiniLM-L6-v2", description="Embedding model name")
+    max_node_words: int = Field(default=180, description="Split clauses longer than this")
+    k: int = Field(default=5, description="Clauses cited per answer at most")
+    candidates: int = Field(default=30, description="Candidates per retriever before fusion")
+    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant")
+    dense_weight: float = Field(default=1.0, description="Weight of the dense ranking in RRF")
+    bm25_weight: float = Field(default=1.0, description="Weight of the BM25 ranking in RRF")
+    min_dense_score: float = Field(
+        default=0.30, description="Refuse when the best cosine similarity is below this"
+    )
+    max_question_chars: int = Field(default=2000, description="Longest question accepted")
