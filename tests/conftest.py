@@ -1,0 +1,41 @@
+"""Shared fixtures: the real corpus mirror and the catalogue."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clausetrace.models import Source
+from ingest.sources import load_catalogue, pinned
+
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def mirror_dir() -> Path:
+    """The local mirror of the real documents (CLAUSETRACE_MIRROR or ../shared/corpus/raw)."""
+    return Path(os.environ.get("CLAUSETRACE_MIRROR") or REPO.parent / "shared" / "corpus" / "raw")
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """Folder with the real documents; fails loudly (never skips) when it is missing."""
+    path = mirror_dir()
+    if not path.is_dir():
+        pytest.fail(f"real corpus not found at {path}: set CLAUSETRACE_MIRROR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> list[Source]:
+    """Every entry of corpus/sources.toml."""
+    return load_catalogue(REPO / "corpus" / "sources.toml")
+
+
+@pytest.fixture(scope="session")
+def source_by_id(catalogue: list[Source]) -> dict[str, Source]:
+    """Pinned catalogue entries keyed by id, e.g. 'esl-39-2025-08-01'."""
+    return {s.id: s for s in pinned(catalogue)}
