@@ -32,4 +32,7 @@ class Settings(BaseSettings):
     min_dense_score: float = Field(
         default=0.30, description="Refuse when the best cosine similarity is below this"
     )
+    min_term_coverage: float = Field(
+        default=0.5, description="Refuse when the top clauses share less of the question's key terms"
+    )
     max_question_chars: int = Field(default=2000, description="Longest question accepted")

@@ -39,3 +39,31 @@ def catalogue() -> list[Source]:
 def source_by_id(catalogue: list[Source]) -> dict[str, Source]:
     """Pinned catalogue entries keyed by id, e.g. 'esl-39-2025-08-01'."""
     return {s.id: s for s in pinned(catalogue)}
+
+
+@pytest.fixture(scope="session")
+def gb_docs(corpus_dir: Path, catalogue: list[Source]) -> list:
+    """Every pinned real document, parsed (ParsedDocument list)."""
+    from ingest import ingest_corpus
+
+    docs, problems = ingest_corpus(pinned(catalogue), corpus_dir)
+    assert not problems, problems
+    return docs
+
+
+@pytest.fixture(scope="session")
+def gb_index_dir(gb_docs: list, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full real GB index, built once per test session (embedding cache kept in .cache/)."""
+    from clausetrace.index import build_index
+
+    folder = tmp_path_factory.mktemp("gb") / "index"
+    build_index(gb_docs, folder, REPO / ".cache" / "tests")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def gb_index(gb_index_dir: Path):
+    """The loaded full real GB index."""
+    from clausetrace.index import load_index
+
+    return load_index(gb_index_dir)

@@ -1,0 +1,5 @@
+"""`python -m clausetrace` runs the CLI."""
+
+from clausetrace.cli import main
+
+main()

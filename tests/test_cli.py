@@ -1,0 +1,107 @@
+"""The CLI: --json output, human output, and one-line errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args: str, index=None, env=None) -> subprocess.CompletedProcess:
+    """Run `python -m clausetrace ARGS` in the repo."""
+    environment = os.environ | {"HF_HUB_OFFLINE": "1"} | (env or {})
+    if index is not None:
+        environment["CLAUSETRACE_INDEX_DIR"] = str(index)
+    return subprocess.run([sys.executable, "-m", "clausetrace", *args], cwd=REPO, env=environment,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_show_prints_clause_text(gb_index_dir):
+    result = run("show", "ESL 39.15", index=gb_index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Where this paragraph applies, the licensee must take all reasonable steps" in result.stdout
+    assert "2025-08-01" in result.stdout
+
+
+def test_show_json_and_version_pin(gb_index_dir):
+    result = run("show", "ESL 39.15", "--version", "2022-04-14", "--json", index=gb_index_dir)
+    data = json.loads(result.stdout)
+    assert data["anchor"] == "ESL 39.15" and data["version"] == "2022-04-14"
+    assert data["other_versions"] == ["2025-08-01"]
+
+
+def test_show_smda_section(gb_index_dir):
+    result = run("show", "SMDA-266 2.5", "--json", index=gb_index_dir)
+    data = json.loads(result.stdout)
+    assert "Responsible Supplier" in data["text"] and data["version"] == "1.0"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "ESL 39.99"), "Unknown clause 'ESL 39.99'"),
+        (("ask", "   "), "empty"),
+        (("ask", "x" * 2500), "limit is 2000"),
+    ],
+    ids=["unknown-anchor", "empty-question", "huge-question"],
+)
+def test_errors_are_one_line_without_traceback(gb_index_dir, args, message):
+    result = run(*args, index=gb_index_dir)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    result = run("show", "ESL 39.1", index=tmp_path / "none")
+    assert result.returncode == 1 and "clausetrace ingest" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_json_is_an_answer(gb_index_dir):
+    result = run("ask", "Who must be a party to the Smart Energy Code?", "--json", index=gb_index_dir)
+    data = json.loads(result.stdout)
+    assert data["refused"] is False and data["citations"] and data["sentences"]
+    assert {"question", "reason", "parties", "cross_references", "timings"} <= set(data)
+
+
+def test_ask_human_output_lists_citations(gb_index_dir):
+    result = run("ask", "Does my supplier have to give me an in-home display?", index=gb_index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Citations:" in result.stdout and "[1] ESL 40." in result.stdout
+
+
+def test_fetch_from_mirror_json(corpus_dir, tmp_path):
+    result = run("fetch", "--mirror", str(corpus_dir), "--dest", str(tmp_path / "raw"), "--json")
+    assert result.returncode == 0, result.stderr
+    statuses = {r["status"] for r in json.loads(result.stdout)}
+    assert statuses == {"fetched"}
+
+
+def test_ingest_a_user_file_with_one_bad_file(corpus_dir, tmp_path):
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "empty.txt").write_text("")
+    smda = next(corpus_dir.glob("SMDA-266*.txt"))
+    (user / "guidance.txt").write_text(smda.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {"CLAUSETRACE_CACHE_DIR": str(tmp_path / "cache")}
+    result = run("ingest", str(user), "--no-catalogue", "--prefix", "SMDA-266", "--family", "guidance",
+                 "--version", "1.0", "--index", str(tmp_path / "index"), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "empty.txt" in result.stderr and "Traceback" not in result.stderr
+    manifest = json.loads(result.stdout)
+    assert manifest["counts"]["documents"] == 1 and manifest["skipped"]
+
+
+def test_every_command_is_documented_in_the_readme():
+    from clausetrace.cli import cli
+
+    readme = open(os.path.join(REPO, "README.md"), encoding="utf-8").read()
+    for name, command in cli.commands.items():
+        assert f"clausetrace {name}" in readme, name
+        assert command.help, name
