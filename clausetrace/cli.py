@@ -254,3 +254,30 @@ def _print_eval(report: Any, comparison: Any, failures: list[str]) -> None:
                        f"+{c.gained} -{c.lost}")
     for failure in failures:
         click.echo(f"THRESHOLD FAILED: {failure}", err=True)
+
+
+@cli.command()
+@click.option("--party", default=None, help="Only this party (case-insensitive substring).")
+@click.option("--doc", "prefix", default=None, help="Only this document prefix (ESL, SMDA-266, ...).")
+@click.option("--version", "version", default=None, help="Only this version (default: latest of each).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              help="Output format.")
+@index_option
+@json_option
+def obligations(party: str | None, prefix: str | None, version: str | None, fmt: str,
+                index_dir: Path | None, as_json: bool) -> None:
+    """List the obligation register: party, modality, action, conditions, clause."""
+    from clausetrace.obligations import filter_register, to_csv, to_table_rows
+
+    index = open_index(index_dir)
+    rows = filter_register(index.obligations, party=party, prefix=prefix, version=version)
+    if version is None:
+        rows = [o for o in rows if index.is_latest(index.get_clause(o.anchor, o.version))]
+    if as_json or fmt == "json":
+        emit(rows)
+    elif fmt == "csv":
+        click.echo(to_csv(rows), nl=False)
+    else:
+        for row in to_table_rows(rows):
+            click.echo(f"{row['anchor']:<14} {row['party']:<22} {row['modality']:<26} {row['action']}")
+        click.echo(f"{len(rows)} obligations")

@@ -44,7 +44,7 @@ def test_versions_side_by_side_latest_first(gb_index):
 def test_unknown_anchor_suggests_near_ones(gb_index):
     with pytest.raises(UnknownAnchorError) as error:
         gb_index.get_clause("ESL 39.99")
-    assert error.value.suggestions and all(s.startswith("ESL 39.") for s in error.value.suggestions)
+    assert any(s.startswith("ESL 39.") for s in error.value.suggestions)
     with pytest.raises(UnknownAnchorError, match="2019-01-01"):
         gb_index.get_clause("ESL 39.1", "2019-01-01")
 

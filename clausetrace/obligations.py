@@ -1,0 +1,780 @@
+"""Obligation register: who owes which obligation, and the sentence that says so.
+
+Decisions (see tests/test_obligations.py for the cases that pin them):
+
+- Unit of extraction: every numbered clause ('39.1', 'F4.3', '2.5'), over its full text including
+  its lettered sub-paragraphs; lettered sub-clauses ('39.15(a)') are never fed separately, so a
+  sentence is read once. Where a numbered clause's span encloses other numbered clauses (a
+  guidance section '2' holding '2.1'..'2.9'), it keeps only the text before the first of them.
+- One record per modal with a recognised party as its grammatical subject. "The DCC and each
+  Supplier Party shall ..." gives one record per party (each is bound), with ``joint_with``
+  naming the others; "the licensee, together with all other Relevant Suppliers, must ..." gives
+  one record for the licensee with ``joint_with=['Supplier']``.
+- Exceptions ("The requirement in paragraph 39.1 does not apply ...", "The licensee is not
+  required to comply with paragraph 40.1 if ...") are records with modality 'exception' and
+  ``exception_to`` anchors. "Nothing in this paragraph requires ..." is not an obligation.
+- Qualifier clauses ("The requirement in paragraph 39.1 is subject to paragraphs 39.3 ...",
+  "Paragraphs 39.15 to 39.20 apply to the licensee ...") make no record of their own:
+  `build_register` copies them onto the obligations they qualify (``subject_to``,
+  ``scoped_by``).
+- 'the licensee' is resolved per document (ESL: Electricity Supplier, GSL: Gas Supplier, DCCL:
+  DCC); in guidance, by the licence the surrounding text is about. Guidance records are
+  ``secondary`` and carry ``quoted_from`` when the text names the provision it quotes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clausetrace.models import Clause, ParsedDocument
+
+Modality = Literal[
+    "must",
+    "must not",
+    "shall",
+    "shall not",
+    "take all reasonable steps",
+    "is required to",
+    "may",
+    "exception",
+]
+
+LICENSEE = "Licensee"  # placeholder party, resolved per document
+LICENSEE_BY_PREFIX: dict[str, str] = {"ESL": "Electricity Supplier", "GSL": "Gas Supplier", "DCCL": "DCC"}
+PRIMARY_PREFIXES = frozenset({"ESL", "GSL", "DCCL", "SEC", "SMETS", "CHTS", "GBCS"})
+
+# Canonical party -> spellings (regex, matched case-insensitively). Order matters: longer first.
+PARTY_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Device Manufacturer": (
+        r"(?:Energy\s+)?Suppliers[’']\s+device\s+manufacturers?",
+        r"(?:device|meter)\s+manufacturers?",
+    ),
+    "Electricity Supplier": (r"Relevant\s+Electricity\s+Suppliers?", r"Electricity\s+Suppliers?"),
+    "Gas Supplier": (r"Relevant\s+Gas\s+Suppliers?", r"Gas\s+Suppliers?"),
+    "Supplier": (
+        r"Relevant\s+Suppliers?",
+        r"Responsible\s+Suppliers?",
+        r"Supplier\s+Part(?:y|ies)",
+        r"Energy\s+Suppliers?",
+        r"Suppliers?(?![\s-]+(?:Party|Parties|End|Licen|Led|Transfer|System))",
+    ),
+    "DCC": (r"DCC(?!\s+(?:User|Licen[cs]e|Total|Services?|Systems?|Live|estate))",),
+    "SEC Panel": (r"SEC\s+Panel", r"Panel(?!\s+Information)"),
+    "SMDA Sub-Committee": (r"SMDA\s+Sub-Committee", r"Sub-Committee"),
+    "Authority": (r"Gas\s+and\s+Electricity\s+Markets\s+Authority", r"Authority", r"Ofgem"),
+    "Secretary of State": (r"Secretary\s+of\s+State",),
+    "Central Delivery Body": (r"(?:Smart\s+Metering\s+)?Central\s+Delivery\s+Body", r"SMCB"),
+    LICENSEE: (r"licensee",),
+}
+PARTY_ALT = "|".join(f"(?:{s})" for spellings in PARTY_SPELLINGS.values() for s in spellings)
+DETERMINER = r"(?:(?:the|each|every|all|any|a|an)\s+(?:other\s+)?)"
+PARTY_RE = re.compile(rf"\b(?:{PARTY_ALT})(?![’']s)\b", re.I)
+PARTY_HEAD_RE = re.compile(rf"^[*_'\"‘“\s]*(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
+CO_PARTY_RE = re.compile(rf"^\s*(?:and|&)\s+(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
+JOINT_RE = re.compile(
+    rf"(?:^|[,(]\s*|\)\s*)(?i:together\s+with)\s+{DETERMINER}?(?:[A-Z][\w-]*\s+){{0,3}}?"
+    rf"(?P<text>(?i:{PARTY_ALT}))\b"
+    r"(?:\s+and\s+(?:other\s+)?(?:[A-Z][\w-]*\s+){0,3}?(?:Suppliers?))?"
+)
+JOINT_ONLY_RE = re.compile(rf"together\s+with\s+{DETERMINER}?(?:[\w-]+\s+){{0,3}}?(?:{PARTY_ALT})", re.I)
+REPORTED_RE = re.compile(r"\b(?:that|stated the following[^,;]*)$")
+NO_INHERIT_RE = re.compile(r"\b(?:which|who|whom|whose|that)\s*:")
+PRONOUN_RE = re.compile(r"^[*\s]*(?P<text>it)\s*$", re.I)
+
+MODAL_RE = re.compile(
+    r"\b(?:(?P<steps>(?:must|shall)(?:\s*:\s*(?:\([a-z]{1,4}\)\s*)?|\s+)take\s+all\s+reasonable\s+steps"
+    r"(?:\s+to\b)?)"
+    r"|(?P<neg>(?:must|shall)\s*:?\s+not)\b"
+    r"|(?P<notreq>is\s+not\s+required(?:\s+under\s+this\s+condition)?\s+to)\b"
+    r"|(?P<req>is\s+required\s+to)\b"
+    r"|(?P<dna>does\s+not\s+apply)\b"
+    r"|(?P<plain>must|shall|may))\b"
+)
+OBLIGATION_OF_RE = re.compile(
+    rf"(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?:[’']s\s+|\s+ha(?:ve|s)\s+an?\s+(?:\w+\s+)?)"
+    r"obligations?\s+[*_]*to\s+",
+    re.I,
+)
+PLAIN_MODALITIES: dict[str, Modality] = {"must": "must", "shall": "shall", "may": "may"}
+REQUIRES_RE = re.compile(
+    rf"\b(?:requires|(?<=s\s)require)\s+(?P<text>{DETERMINER}?(?:{PARTY_ALT}))\s+to\s+"
+    r"(?P<steps>[*_\s]*take\s+[*_\s]*all\s+reasonable\s+steps\s+to\s+)?",
+    re.I,
+)
+EXPLETIVE_RE = re.compile(r"^\s+be\s+(?:deemed|considered|treated|construed|taken)\b")
+PURPOSE_THAT_RE = re.compile(r"\b(?:ensure|provide|basis)\s+that\s*$")  # "... that X may": not a power
+REST_OK_RE = re.compile(
+    r"^[\s*_]*(?:$|[,:(…]|\.\.\.|(?:for|of|in|under|at|with|which|who|whose|together|alone|also|"
+    r"itself|jointly)\b)",
+    re.I,
+)
+TAIL_PARTY_RE = re.compile(rf"\b{DETERMINER}?(?:{PARTY_ALT})[\s:]*(?:\([a-z]{{1,4}}\)\s*)?$", re.I)
+NOTHING_RE = re.compile(r"^[*\s]*Nothing\b")
+DEFINITION_RE = re.compile(r"\b(?:means|has the meaning|have the meaning)\b")
+
+BOUNDARY_RE = re.compile(
+    r"[,;:]\s*|(?<!\bsteps )(?<!\bthings )(?<!\bmanner )(?<!\bextent )\bthat\s+"
+    r"|(?:(?<=\s)|^)\([a-z]{1,4}\)\s*"
+)
+LEADING_FILLER_RE = re.compile(r"^(?:[\s*_'\"‘“,;:]+|(?:and|or|but)\b|\([a-z]{1,4}\))+", re.I)
+TRAILING_FILLER_RE = re.compile(r"(?:[\s,;:*.]+|\b(?:and|or)\b|\([a-z]{1,4}\))+$", re.I)
+
+NUM = r"\d+[A-Z]?\.\d+[A-Z]?(?:\([a-z]{1,4}\))*"
+REF_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\.\s+|\s+(?:and|or|to)\s+)"
+REF_LIST_RE = re.compile(
+    rf"(?<![-\w])paragraphs?\s+(?:paragraphs?\s+)?(?P<refs>{NUM}(?:{REF_SEP}{NUM})*)", re.I
+)
+REF_TOKEN_RE = re.compile(rf"(?P<to>\bto\s+)?(?P<num>{NUM})")
+THIS_PARAGRAPH_RE = re.compile(r"\bthis paragraph\b", re.I)
+
+SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“]*[A-Z])|\s*\n\s*")
+ABBREVIATIONS = frozenset({"e.g", "i.e", "no", "reg", "etc", "cf", "viz", "para", "paras", "ltd", "co"})
+LEADING_NUMBER_RE = re.compile(rf"^\s*(?:{NUM}|\d+(?:\.\d+)*\.?)\s+")
+
+CONDITION_LEAD_RE = re.compile(
+    r"^(?:Where|If|Unless|Subject to|Save|Except|Without prejudice|Following|On|From|With effect|"
+    r"In|During|Prior to|After|Before|Until|When|Once|Notwithstanding|Pursuant)\b",
+    re.I,
+)
+DATE_OR_TERM = (
+    r"(?:the\s+)?(?:\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4}|\s+in\s+each\s+year)?"
+    r"|(?:[A-Z][\w-]*\s+){0,5}(?:Date|Day|Year|Period))"
+)
+INLINE_CONDITION_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"\b(?:by\s+no\s+later\s+than|no\s+later\s+than|on\s+or\s+(?:before|after)|by|before|"
+        rf"with\s+effect\s+from|within|during)\s+{DATE_OR_TERM}"
+    ),
+    re.compile(r"\bas\s+soon\s+as\s+reasonably\s+practicable(?:\s+after\s+[^,;:()]+)?"),
+    re.compile(r"\bsubject\s+to\s+(?:the\s+provisions\s+of\s+)?paragraphs?\s+[^;:()]+?(?=[,;:]|$)", re.I),
+    re.compile(r"\bexcept\s+(?:in\s+the\s+circumstances\s+described\s+in|where|as)\s+[^,;:()]+"),
+    re.compile(r"\b(?:unless|if(?!\s+any\b)|provided\s+that)\s+[^;:()]+"),
+)
+PARENTHETICAL_CONDITION_RE = re.compile(
+    r"^,\s*(?P<cond>(?:where|if|unless|subject\s+to|in\s+respect\s+of|by|as\s+soon\s+as)\b[^,]*),\s*"
+)
+SCOPE_RE = re.compile(
+    r"^(?P<subj>(?:The\s+requirements?\s+in\s+)?(?:[Pp]aragraphs?|This\s+paragraph)\b[^;:]*?)"
+    r"\s+(?:applies|apply|has\s+effect)\b"
+)
+SCOPE_PHRASE_RE = re.compile(r"\bappl(?:y|ies)\b")
+SUBJECT_TO_PHRASE_RE = re.compile(r"\b(?:subject to|except|save|unless)\b", re.I)
+SUBJECT_TO_DECL_RE = re.compile(
+    r"^The\s+requirements?\s+in\s+(?P<subj>.+?)\s+(?:is|are)\s+subject\s+to\s+(?P<obj>.+)$", re.S
+)
+
+LICENCE_CONTEXT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("GSL", re.compile(r"\bGas\s+Suppl(?:y|ier)\s+Licen[cs]es?\b", re.I)),
+    ("DCCL", re.compile(r"\bDCC\s+Licen[cs]e\b", re.I)),
+    ("ESL", re.compile(r"\b(?:Electricity|Energy)\s+Supply\s+Licen[cs]es?\b", re.I)),
+)
+QUOTED_RES: tuple[tuple[str | None, re.Pattern[str]], ...] = (
+    ("SEC", re.compile(r"\bSEC\s+Sections?\s+(?P<num>[A-Z]\d+(?:\.\d+)*)")),
+    ("DCCL", re.compile(r"\bDCC\s+Licen[cs]e\s+Condition\s+(?P<num>\d+[A-Z]?\.\d+)", re.I)),
+    (None, re.compile(r"\bLicen[cs]e\s+Condition\s+(?P<num>\d+[A-Z]?\.\d+)", re.I)),
+    (None, re.compile(r"\b(?P<doc>SMETS|CHTS|GBCS)\b[^.\n]{0,40}?\bSection\s+(?P<num>\d+(?:\.\d+)+)")),
+)
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "anchor",
+    "version",
+    "party",
+    "modality",
+    "action",
+    "conditions",
+    "exception_to",
+    "subject_to",
+    "sentence",
+)
+LIST_SEPARATOR = "; "
+TABLE_ACTION_WIDTH = 90
+
+
+class Obligation(BaseModel):
+    """One obligation (or exception to one): who owes it, what, under which conditions, where."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    anchor: str = Field(description="Clause the obligation is written in, e.g. 'ESL 39.1'")
+    doc_id: str = Field(description="Catalogue id of the document, e.g. 'esl-39-2025-08-01'")
+    prefix: str = Field(description="Citation prefix of the document, e.g. 'ESL'")
+    version: str = Field(description="Version label of the document, e.g. '2025-08-01'")
+    party: str = Field(description="Normalised party that owes it, e.g. 'Electricity Supplier'")
+    party_text: str = Field(description="The party as written, e.g. 'the licensee'; '' if inferred")
+    modality: Modality = Field(
+        description="must, must not, shall, shall not, take all reasonable "
+        "steps, is required to, may (a power), or exception"
+    )
+    action: str = Field(description="What is owed: the verb phrase after the modal")
+    conditions: list[str] = Field(default_factory=list, description="Condition phrases as written")
+    exception_to: list[str] = Field(
+        default_factory=list, description="Anchors this clause is an exception to"
+    )
+    subject_to: list[str] = Field(default_factory=list, description="Anchors that qualify it")
+    scoped_by: list[str] = Field(
+        default_factory=list, description="Anchors saying where or when it applies, e.g. 'ESL 39.14'"
+    )
+    joint_with: list[str] = Field(
+        default_factory=list, description="Other parties named as owing it together with this one"
+    )
+    counterparties: list[str] = Field(
+        default_factory=list, description="Other parties named in the action (owed to, e.g.)"
+    )
+    secondary: bool = Field(default=False, description="True when read from guidance, not the rule")
+    quoted_from: str | None = Field(
+        default=None, description="Provision a guidance document quotes, e.g. 'SEC F4.3'"
+    )
+    sentence: str = Field(description="The sentence that states it: doc_text[start:end]")
+    start: int = Field(description="Start of the sentence in the document text")
+    end: int = Field(description="End of the sentence in the document text")
+
+    @property
+    def key(self) -> str:
+        """Anchor plus version, as for clauses: 'ESL 39.1@2025-08-01'."""
+        return f"{self.anchor}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Parties resolved as the subject of one modal."""
+
+    parties: tuple[tuple[str, str], ...]  # (normalised party, as written)
+    joint: tuple[str, ...] = ()
+    seg_start: int = 0  # where the subject's segment starts (sentence offset)
+    head_end: int = 0  # where the written subject ends (sentence offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One modal occurrence in a sentence, with its subject once resolved."""
+
+    start: int
+    end: int
+    modality: Modality
+    subject: Subject | None
+    seg_start: int  # start of the text that belongs to this hit (its subject or its segment)
+    exception_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    """A clause that qualifies other clauses: 'subject_to' or 'scoped_by'."""
+
+    kind: Literal["subject_to", "scoped_by"]
+    targets: tuple[str, ...]
+    anchors: tuple[str, ...]
+
+
+def normalise_party(text: str, prefix: str, licence: str | None = None) -> str:
+    """Canonical party for a spelling; 'the licensee' depends on the licence (prefix or context)."""
+    bare = re.sub(rf"^{DETERMINER}", "", text.strip(" *_'\"‘“"), flags=re.I)
+    for canonical, spellings in PARTY_SPELLINGS.items():
+        if any(re.fullmatch(s, bare, re.I) for s in spellings):
+            if canonical == LICENSEE:
+                return LICENSEE_BY_PREFIX.get(licence or prefix, LICENSEE)
+            return canonical
+    return bare
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text``, trimmed; 'e.g.', 'No.' and clause numbers do not split."""
+    spans, start = [], 0
+    for m in SENTENCE_END_RE.finditer(text):
+        word = re.search(r"([\w.]+)[.?!]?$", text[start : m.start() + 1])
+        if m.group().strip() and word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
+            continue
+        end = m.start() + 1 if m.group().strip() else m.start()
+        spans.append((start, end))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def extract_obligations(clause: Clause, doc_text: str, *, secondary: bool | None = None) -> list[Obligation]:
+    """Obligations written in one clause (its whole text, sub-paragraphs included)."""
+    text = doc_text[clause.start : clause.end]
+    if secondary is None:
+        secondary = clause.prefix not in PRIMARY_PREFIXES
+    found: list[Obligation] = []
+    for index, (a, b) in enumerate(split_sentences(text)):
+        if index == 0 and (number := LEADING_NUMBER_RE.match(text[a:b])):
+            a += number.end()
+        licence = _licence_context(clause, text[:b]) if secondary else None
+        quoted = _quoted_from(text[:b], licence) if secondary else None
+        found += _sentence_obligations(clause, text[a:b], clause.start + a, licence, secondary, quoted)
+    return found
+
+
+def extract_qualifiers(clause: Clause, doc_text: str) -> list[Qualifier]:
+    """'The requirement in paragraph X is subject to ...' and 'Paragraphs X to Y apply ...'."""
+    text = doc_text[clause.start : clause.end]
+    found = []
+    for index, (a, b) in enumerate(split_sentences(text)):
+        if index == 0 and (number := LEADING_NUMBER_RE.match(text[a:b])):
+            a += number.end()
+        qualifier = _qualifier(clause, text[a:b])
+        if qualifier:
+            found.append(qualifier)
+    return found
+
+
+def extraction_units(clauses: Iterable[Clause]) -> list[tuple[Clause, int]]:
+    """Numbered clauses to read, each with the end of its own text (before nested numbered ones)."""
+    numbered = sorted((c for c in clauses if not c.is_subclause), key=lambda c: (c.start, -c.end))
+    units = []
+    for i, clause in enumerate(numbered):
+        inner = [c.start for c in numbered[i + 1 :] if clause.start < c.start < clause.end]
+        units.append((clause, min(inner, default=clause.end)))
+    return units
+
+
+def build_register(docs: Sequence[ParsedDocument]) -> list[Obligation]:
+    """Obligations of a corpus, in document order, with cross-clause qualifiers applied."""
+    register: list[Obligation] = []
+    for doc in docs:
+        secondary = doc.source.family == "guidance"
+        found: list[Obligation] = []
+        qualifiers: list[Qualifier] = []
+        for clause, end in extraction_units(doc.clauses):
+            unit = _replace_span(clause, end)
+            found += extract_obligations(unit, doc.text, secondary=secondary)
+            qualifiers += extract_qualifiers(unit, doc.text)
+        register += _apply_qualifiers(found, qualifiers)
+    return register
+
+
+def filter_register(
+    obligations: Iterable[Obligation],
+    party: str | None = None,
+    prefix: str | None = None,
+    version: str | None = None,
+) -> list[Obligation]:
+    """Obligations whose normalised party contains ``party`` (any case), of a prefix and version."""
+    return [
+        o
+        for o in obligations
+        if (party is None or party.lower() in o.party.lower())
+        and (prefix is None or o.prefix.lower() == prefix.lower())
+        and (version is None or o.version == version)
+    ]
+
+
+def to_csv(obligations: Iterable[Obligation], columns: Sequence[str] = CSV_COLUMNS) -> str:
+    """CSV text of the register; list fields are joined with '; '."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for obligation in obligations:
+        writer.writerow({c: _cell(getattr(obligation, c)) for c in columns})
+    return buffer.getvalue()
+
+
+def to_table_rows(obligations: Iterable[Obligation]) -> list[dict[str, str]]:
+    """Short rows for a human table: anchor, version, party, modality, action, qualifiers."""
+    rows = []
+    for o in obligations:
+        action = o.action if len(o.action) <= TABLE_ACTION_WIDTH else o.action[: TABLE_ACTION_WIDTH - 1] + "…"
+        qualifiers = [f"subject to {a}" for a in o.subject_to] + [f"exception to {a}" for a in o.exception_to]
+        rows.append(
+            {
+                "anchor": o.anchor,
+                "version": o.version,
+                "party": o.party,
+                "modality": o.modality,
+                "action": action,
+                "qualifiers": LIST_SEPARATOR.join(qualifiers),
+            }
+        )
+    return rows
+
+
+def resolve_references(text: str, prefix: str) -> list[str]:
+    """Anchors of every 'paragraph(s) N' reference in ``text``; 'A to B' ranges are expanded."""
+    anchors: list[str] = []
+    for m in REF_LIST_RE.finditer(text):
+        previous = None
+        for token in REF_TOKEN_RE.finditer(m.group("refs")):
+            numbers = _expand(previous, token["num"]) if token["to"] else [token["num"]]
+            anchors += [f"{prefix} {n}" for n in numbers if f"{prefix} {n}" not in anchors]
+            previous = token["num"]
+    return anchors
+
+
+# --- sentences -> hits -> obligations -------------------------------------------------------
+
+
+def _sentence_obligations(
+    clause: Clause,
+    sentence: str,
+    offset: int,
+    licence: str | None,
+    secondary: bool,
+    quoted: str | None,
+) -> list[Obligation]:
+    """Obligation records of one sentence (``offset`` = its start in the document text)."""
+    if NOTHING_RE.match(sentence):
+        return []
+    hits = [h for h in _hits(sentence, clause.prefix, licence) if h.subject or h.exception_to]
+    hits = [h for h in hits if not DEFINITION_RE.search(sentence[: h.start])]
+    records = []
+    for i, hit in enumerate(hits):
+        end = _action_end(sentence, hit, hits[i + 1] if i + 1 < len(hits) else None)
+        lead_start = _action_end(sentence, hits[i - 1], hit) if i else 0
+        records += _records(clause, sentence, offset, hit, lead_start, end, licence, secondary, quoted)
+    return records
+
+
+def _hits(sentence: str, prefix: str, licence: str | None) -> list[Hit]:
+    """Modal occurrences of a sentence in order, each with its resolved subject (or None)."""
+    raw = [(m.start(), m.end(), m) for m in MODAL_RE.finditer(sentence)]
+    raw += [(m.start(), m.end(), m) for m in REQUIRES_RE.finditer(sentence)]
+    raw += [(m.start(), m.end(), m) for m in OBLIGATION_OF_RE.finditer(sentence)]
+    hits: list[Hit] = []
+    for start, end, m in sorted(raw, key=lambda r: r[0]):
+        if hits and start < hits[-1].end:
+            continue
+        floor = hits[-1].end if hits else 0
+        hits.append(_hit(sentence, start, end, m, floor, hits[-1] if hits else None, prefix, licence))
+    return hits
+
+
+def _hit(
+    sentence: str,
+    start: int,
+    end: int,
+    m: re.Match[str],
+    floor: int,
+    previous: Hit | None,
+    prefix: str,
+    licence: str | None,
+) -> Hit:
+    """Resolve one modal match: modality, subject, and the anchors an exception names."""
+    if m.re is REQUIRES_RE or m.re is OBLIGATION_OF_RE:
+        return _reported_hit(start, end, m, prefix, licence)
+    subject, seg_start = _subject(sentence, start, floor, previous, prefix, licence)
+    if EXPLETIVE_RE.match(sentence[end:]):
+        subject = None
+    if m["plain"] == "may" and PURPOSE_THAT_RE.search(sentence, 0, seg_start):
+        subject = None
+    if m["dna"]:
+        refs = resolve_references(sentence[floor:start], prefix)
+        return Hit(start, end, "exception", subject, seg_start, tuple(refs))
+    if m["notreq"]:
+        refs = resolve_references(_clip(sentence[end:]), prefix)
+        return Hit(start, end, "exception", subject, seg_start, tuple(refs) or ("",))  # "" keeps the hit
+    return Hit(start, end, _modality(m), subject, seg_start)
+
+
+def _reported_hit(start: int, end: int, m: re.Match[str], prefix: str, licence: str | None) -> Hit:
+    """'requires the Licensee to ...' / "the Sub-Committee's obligation to ...": party after the verb."""
+    text = m["text"]
+    subject = Subject(((normalise_party(text, prefix, licence), text),), (), start, end)
+    steps = m.re is REQUIRES_RE and m["steps"]
+    return Hit(start, end, "take all reasonable steps" if steps else "is required to", subject, start)
+
+
+def _modality(m: re.Match[str]) -> Modality:
+    """Closed-set modality of a modal match."""
+    if m["steps"]:
+        return "take all reasonable steps"
+    if m["req"]:
+        return "is required to"
+    if m["neg"]:
+        return "must not" if m["neg"].lower().startswith("must") else "shall not"
+    return PLAIN_MODALITIES[m["plain"].lower()]
+
+
+def _subject(
+    sentence: str, modal: int, floor: int, previous: Hit | None, prefix: str, licence: str | None
+) -> tuple[Subject | None, int]:
+    """The party a modal binds, and where the hit's own text starts: the segment right before the
+    modal, else (segment empty) the previous modal's subject or the nearest earlier party segment."""
+    segments = _segments(sentence, floor, modal)
+    seg_start, seg_end = segments[-1]
+    segment = _strip(sentence[seg_start:seg_end])
+    if segment and not JOINT_ONLY_RE.fullmatch(segment):
+        subject = _opening_party(sentence, seg_start, modal, prefix, licence)
+        return subject, (subject.seg_start if subject else seg_start)
+    if previous is not None:
+        inherit = not NO_INHERIT_RE.search(sentence, previous.end, seg_start)
+        return (previous.subject if inherit else None), seg_start
+    for start, _ in reversed(segments[:-1]):
+        subject = _opening_party(sentence, start, modal, prefix, licence)
+        if subject:
+            return subject, subject.seg_start
+    return None, seg_start
+
+
+def _opening_party(sentence: str, start: int, modal: int, prefix: str, licence: str | None) -> Subject | None:
+    """Party opening sentence[start:modal], directly or after an unpunctuated condition."""
+    subject = _party_segment(sentence, start, modal, prefix, licence)
+    return subject or _after_condition(sentence, start, modal, prefix, licence)
+
+
+def _after_condition(
+    sentence: str, start: int, modal: int, prefix: str, licence: str | None
+) -> Subject | None:
+    """'Where this paragraph applies the licensee must': a party right after an unpunctuated
+    condition."""
+    tail = TAIL_PARTY_RE.search(sentence, start, modal)
+    lead = _strip(sentence[start : tail.start()]) if tail else ""
+    if not (tail and CONDITION_LEAD_RE.match(lead) and len(lead.split()) >= 3):
+        return None
+    subject = _party_segment(sentence, tail.start(), modal, prefix, licence)
+    return subject
+
+
+def _segments(sentence: str, floor: int, stop: int) -> list[tuple[int, int]]:
+    """Spans between boundaries (commas, colons, 'that', '(a)') in sentence[floor:stop]."""
+    cuts = [floor]
+    for m in BOUNDARY_RE.finditer(sentence, floor, stop):
+        if sentence[m.start()] == ";" and m.start() > floor:
+            cuts = [m.end()]
+        else:
+            cuts.append(m.end())
+    starts = sorted(set(cuts))
+    return [(a, b) for a, b in zip(starts, [*starts[1:], stop], strict=True)]
+
+
+def _party_segment(sentence: str, start: int, modal: int, prefix: str, licence: str | None) -> Subject | None:
+    """Subject when sentence[start:modal] opens with a party (or 'it' after one); else None."""
+    filler = LEADING_FILLER_RE.match(sentence[start:modal])
+    at = start + filler.end() if filler else start
+    region = sentence[at:modal]
+    if PRONOUN_RE.match(region):
+        earlier = PARTY_RE.search(sentence, 0, at)
+        if not earlier:
+            return None
+        return Subject(((normalise_party(earlier.group(), prefix, licence), "it"),), (), start, modal)
+    head = PARTY_HEAD_RE.match(region)
+    if not head:
+        return None
+    parties = [(normalise_party(head["text"], prefix, licence), head["text"])]
+    rest, head_end = region[head.end() :], at + head.end()
+    while co := CO_PARTY_RE.match(rest):
+        parties.append((normalise_party(co["text"], prefix, licence), co["text"]))
+        rest, head_end = rest[co.end() :], head_end + co.end()
+    if not REST_OK_RE.match(rest):
+        return None
+    joint = tuple(normalise_party(j["text"], prefix, licence) for j in JOINT_RE.finditer(rest))
+    return Subject(tuple(parties), joint, start, head_end)
+
+
+def _action_end(sentence: str, hit: Hit, following: Hit | None) -> int:
+    """Where a hit's action stops: at the next obligation's segment (or a ';' before it)."""
+    if following is None:
+        return len(sentence)
+    stop = max(following.seg_start, hit.end)
+    semicolon = sentence.find(";", hit.end, stop)
+    return semicolon if semicolon >= 0 else stop
+
+
+def _records(
+    clause: Clause,
+    sentence: str,
+    offset: int,
+    hit: Hit,
+    lead_start: int,
+    end: int,
+    licence: str | None,
+    secondary: bool,
+    quoted: str | None,
+) -> list[Obligation]:
+    """One Obligation per party of a hit."""
+    action, conditions = _action_and_conditions(sentence, hit, lead_start, end)
+    parties = list(hit.subject.parties) if hit.subject else []
+    if not parties:
+        parties = [(LICENSEE_BY_PREFIX.get(licence or clause.prefix, LICENSEE), "")]
+    exception_to = [a for a in hit.exception_to if a]
+    refs = [r for c in conditions for r in _condition_refs(c, clause.prefix)]
+    names = [p for p, _ in parties]
+    joint = [*(hit.subject.joint if hit.subject else ()), *_joint_in_action(action, clause.prefix, licence)]
+    return [
+        Obligation(
+            anchor=clause.anchor,
+            doc_id=clause.doc_id,
+            prefix=clause.prefix,
+            version=clause.version,
+            party=party,
+            party_text=written,
+            modality=hit.modality,
+            action=action,
+            conditions=conditions,
+            exception_to=exception_to,
+            subject_to=[r for r, kind in refs if kind == "subject_to" and r != clause.anchor],
+            scoped_by=[r for r, kind in refs if kind == "scoped_by" and r != clause.anchor],
+            joint_with=list(dict.fromkeys(n for n in [*names, *joint] if n != party)),
+            counterparties=_counterparties(action, [*names, *joint], clause.prefix, licence),
+            secondary=secondary,
+            quoted_from=quoted,
+            sentence=sentence,
+            start=offset,
+            end=offset + len(sentence),
+        )
+        for party, written in parties
+    ]
+
+
+def _action_and_conditions(sentence: str, hit: Hit, lead_start: int, end: int) -> tuple[str, list[str]]:
+    """The action after the modal, and the condition phrases around it."""
+    action = sentence[hit.end : end]
+    if hit.modality == "exception":
+        action = sentence[hit.start : hit.end] + " " + action
+    conditions = []
+    paren = PARENTHETICAL_CONDITION_RE.match(action)
+    if paren:
+        conditions.append(paren["cond"])
+        action = action[paren.end() :]
+    lead = _strip(sentence[lead_start : hit.seg_start])
+    if lead and (lead_start > 0 or (CONDITION_LEAD_RE.match(lead) and not REPORTED_RE.search(lead))):
+        conditions.insert(0, lead)
+    if hit.subject and hit.seg_start <= hit.subject.head_end < hit.start:
+        middle = JOINT_RE.sub("", sentence[hit.subject.head_end : hit.start])
+        if _strip(middle) and not DEFINITION_RE.search(middle):
+            conditions.append(_strip(middle))
+    for pattern in INLINE_CONDITION_RES:
+        conditions += [_strip(m.group()) for m in pattern.finditer(action)]
+    return _clean(action), list(dict.fromkeys(c for c in conditions if c))
+
+
+def _joint_in_action(action: str, prefix: str, licence: str | None) -> list[str]:
+    """Parties the action says it is done 'together with' (before its first ';')."""
+    head = action.split(";", 1)[0]
+    return [normalise_party(m["text"], prefix, licence) for m in JOINT_RE.finditer(head)]
+
+
+def _condition_refs(condition: str, prefix: str) -> list[tuple[str, str]]:
+    """Anchors a condition names, tagged 'subject_to' or 'scoped_by' ('Where paragraph X applies')."""
+    refs = []
+    for part in re.split(r",\s+", condition):
+        if SCOPE_PHRASE_RE.search(part):
+            refs += [(anchor, "scoped_by") for anchor in resolve_references(part, prefix)]
+        elif SUBJECT_TO_PHRASE_RE.search(part):
+            refs += [(anchor, "subject_to") for anchor in resolve_references(part, prefix)]
+    return refs
+
+
+def _counterparties(action: str, own: list[str], prefix: str, licence: str | None) -> list[str]:
+    """Other parties named in the action (e.g. 'submit to the Secretary of State')."""
+    named = [normalise_party(m.group(), prefix, licence) for m in PARTY_RE.finditer(action)]
+    return list(dict.fromkeys(p for p in named if p not in own and p != LICENSEE))
+
+
+# --- qualifiers and register linking --------------------------------------------------------
+
+
+def _qualifier(clause: Clause, sentence: str) -> Qualifier | None:
+    """A qualifier declared by one sentence, if it is one."""
+    declared = SUBJECT_TO_DECL_RE.match(sentence)
+    if declared:
+        targets = resolve_references(declared["subj"], clause.prefix)
+        anchors = resolve_references(declared["obj"], clause.prefix)
+        return Qualifier("subject_to", tuple(targets), tuple(anchors)) if targets else None
+    scope = SCOPE_RE.match(sentence)
+    if not scope or re.search(r"\b(?:not|cease|which|it)\b", scope["subj"]) or MODAL_RE.search(scope["subj"]):
+        return None
+    targets = resolve_references(scope["subj"], clause.prefix)
+    if not targets and THIS_PARAGRAPH_RE.fullmatch(scope["subj"].strip()):
+        targets = [clause.anchor]
+    return Qualifier("scoped_by", tuple(targets), (clause.anchor,)) if targets else None
+
+
+def _apply_qualifiers(found: list[Obligation], qualifiers: list[Qualifier]) -> list[Obligation]:
+    """Copy 'subject to' / 'applies' declarations onto the obligations they target."""
+    extra: dict[tuple[str, str], list[str]] = {}
+    for q in qualifiers:
+        for target in q.targets:
+            extra.setdefault((target, q.kind), []).extend(a for a in q.anchors if a != target)
+    party_of = {o.anchor: o.party for o in found if o.modality != "exception"}
+    linked = []
+    for o in found:
+        update: dict[str, object] = {
+            kind: list(dict.fromkeys([*getattr(o, kind), *extra.get((o.anchor, kind), [])]))
+            for kind in ("subject_to", "scoped_by")
+        }
+        if o.modality == "exception" and not o.party_text and o.exception_to:
+            update["party"] = party_of.get(o.exception_to[0], o.party)
+        linked.append(o.model_copy(update=update))
+    return linked
+
+
+# --- small helpers --------------------------------------------------------------------------
+
+
+def _licence_context(clause: Clause, text: str) -> str | None:
+    """Licence a guidance passage is about, from the last licence named before the sentence."""
+    context = " ".join([*clause.title_path, clause.heading, text])
+    best: tuple[int, str] | None = None
+    for prefix, pattern in LICENCE_CONTEXT_RES:
+        for m in pattern.finditer(context):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), prefix)
+    return best[1] if best else None
+
+
+def _quoted_from(text: str, licence: str | None) -> str | None:
+    """Anchor of the last provision a guidance passage names at or before the sentence."""
+    best: tuple[int, str] | None = None
+    for prefix, pattern in QUOTED_RES:  # on a tie the earlier (more specific) pattern wins
+        for m in pattern.finditer(text):
+            doc = prefix or m.groupdict().get("doc") or licence or "ESL"
+            if best is None or m.end() > best[0]:
+                best = (m.end(), f"{doc} {m['num']}")
+    return best[1] if best else None
+
+
+def _replace_span(clause: Clause, end: int) -> Clause:
+    """The clause cut to end at ``end`` (its own text, before nested numbered clauses)."""
+    if end == clause.end:
+        return clause
+    return replace(clause, end=end, text=clause.text[: end - clause.start])
+
+
+def _expand(first: str | None, last: str) -> list[str]:
+    """'39.15 to 39.20' -> every number between, when both ends share the condition number."""
+    a = re.fullmatch(r"(\d+[A-Z]?)\.(\d+)", first or "")
+    b = re.fullmatch(r"(\d+[A-Z]?)\.(\d+)", last)
+    if not (a and b) or a[1] != b[1] or int(b[2]) <= int(a[2]):
+        return [last]
+    return [f"{a[1]}.{n}" for n in range(int(a[2]) + 1, int(b[2]) + 1)]
+
+
+def _clip(text: str) -> str:
+    """Text up to the first ';' (the reach of one list item)."""
+    return text.split(";", 1)[0]
+
+
+def _strip(text: str) -> str:
+    """Text without leading/trailing fillers: punctuation, 'and', enumerators, asterisks."""
+    text = LEADING_FILLER_RE.sub("", text)
+    return TRAILING_FILLER_RE.sub("", text).strip()
+
+
+def _clean(action: str) -> str:
+    """Readable action: leading ':' and fillers and markdown asterisks dropped, spaces collapsed."""
+    action = re.sub(r"\s+", " ", action.replace("*", "")).strip()
+    action = re.sub(r"^[:,\s]+", "", action)
+    return TRAILING_FILLER_RE.sub("", action).rstrip(". ").strip()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cell(value: object) -> str:
+    """One CSV cell: lists joined with '; ', None as ''."""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return "" if value is None else str(value)
