@@ -44,7 +44,9 @@ class Citation(BaseModel):
     end: int
     score: float = Field(description="Fused retrieval score")
     dense: float = Field(description="Cosine similarity of the best node")
-    via: str = Field(description="'anchor' when the question named the clause, else 'hybrid'")
+    via: str = Field(
+        description="'anchor': the question named it; 'quote': it quotes the instrument named; else 'hybrid'"
+    )
     secondary: bool = Field(
         default=False, description="Guidance quoting another instrument: a secondary citation"
     )
@@ -189,7 +191,7 @@ def compose(question: str, hits: list[Hit], index: ClauseIndex, settings: Settin
 
 def refusal_reason(question: str, hits: list[Hit], index: ClauseIndex, settings: Settings) -> str:
     """Why the evidence does not support an answer, or '' when it does."""
-    if any(h.via == "anchor" for h in hits):
+    if any(h.via in ("anchor", "quote") for h in hits):
         return ""
     best = max(h.dense for h in hits)
     if best < settings.min_dense_score:
@@ -225,7 +227,7 @@ def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list
             words = content_terms(text[span[0] : span[1]])
             overlap = len(terms & words) / math.sqrt(len(terms) or 1)
             bonus = 0.3 if is_obligation(text[span[0] : span[1]]) else 0.0
-            prior = 1.5 if hit.via == "anchor" else 1.0 / (1 + rank)
+            prior = 1.5 if hit.via in ("anchor", "quote") else 1.0 / (1 + rank)
             scored.append((overlap + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
     for item in sorted(scored, key=lambda x: -x[0]):

@@ -121,6 +121,14 @@ class ClauseIndex:
         refs = self.references_from(clause.key)
         return list(dict.fromkeys(r.target for r in refs if r.secondary))
 
+    def quoting(self, anchor: str) -> list[Clause]:
+        """Latest clauses whose references point at an anchor (or inside it), e.g. SMDA-266 2.5 for SEC F4.3."""
+        keys = {
+            key for key, refs in self._refs_by_key.items()
+            if any(r.target == anchor or r.target.startswith((anchor + ".", anchor + "(")) for r in refs)
+        }
+        return [c for c in map(self.clauses.get, sorted(keys)) if c and self.is_latest(c)]
+
     def obligations_of(self, key: str) -> list[Obligation]:
         """Obligations stated by a clause (anchor@version)."""
         return self._obligations_by_key.get(key, [])

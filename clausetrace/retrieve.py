@@ -93,6 +93,11 @@ def named_anchors(question: str, index: ClauseIndex) -> list[str]:
     return [a for a in mentioned_anchors(question) if index.has_anchor(a)]
 
 
+def quoted_anchors(question: str, index: ClauseIndex) -> list[str]:
+    """Mentioned anchors that are not indexed but are quoted by indexed clauses (SEC F4.3)."""
+    return [a for a in mentioned_anchors(question) if not index.has_anchor(a) and index.quoting(a)]
+
+
 class HybridRetriever(BaseRetriever):
     """Dense + BM25 over clause nodes, fused by weighted reciprocal rank keyed on node id."""
 
@@ -179,6 +184,10 @@ class HybridRetriever(BaseRetriever):
             for clause in self._clauses_for(anchor, version):
                 if self._admits(clause, prefix, version, keep):
                     hits.append(Hit(clause=clause, score=1.0, via="anchor"))
+        for anchor in quoted_anchors(question, self.index):
+            for clause in self.index.quoting(anchor):
+                if self._admits(clause, prefix, version, keep):
+                    hits.append(Hit(clause=clause, score=1.0, via="quote"))
         return list({h.clause.key: h for h in hits}.values())
 
     def _clauses_for(self, anchor: str, version: str | None) -> list[Clause]:
