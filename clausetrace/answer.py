@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause
-from clausetrace.retrieve import Hit, HybridRetriever
+from clausetrace.retrieve import Hit, HybridRetriever, mentioned_anchors
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 
 CANNOT_ANSWER = "The indexed documents do not answer this question."
+DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 MAX_SENTENCES = 3
 
 
@@ -191,8 +192,11 @@ def compose(question: str, hits: list[Hit], index: ClauseIndex, settings: Settin
 
 def refusal_reason(question: str, hits: list[Hit], index: ClauseIndex, settings: Settings) -> str:
     """Why the evidence does not support an answer, or '' when it does."""
-    if any(h.via in ("anchor", "quote") for h in hits):
+    if any(h.via in DIRECT for h in hits):
         return ""
+    absent = [a for a in mentioned_anchors(question) if not index.has_anchor(a) and not index.quoting(a)]
+    if absent:
+        return f"{', '.join(absent)} is not in the indexed documents"
     best = max(h.dense for h in hits)
     if best < settings.min_dense_score:
         return f"no clause is close in meaning (best similarity {best:.2f} < {settings.min_dense_score:.2f})"
@@ -223,11 +227,11 @@ def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list
     scored = []
     for rank, hit in enumerate(hits):
         text = index.documents[hit.clause.doc_id].text
-        for span in sentence_spans(hit.clause):
+        for span in [hit.span] if hit.span else sentence_spans(hit.clause):
             words = content_terms(text[span[0] : span[1]])
             overlap = len(terms & words) / math.sqrt(len(terms) or 1)
             bonus = 0.3 if is_obligation(text[span[0] : span[1]]) else 0.0
-            prior = 1.5 if hit.via in ("anchor", "quote") else 1.0 / (1 + rank)
+            prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
             scored.append((overlap + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
     for item in sorted(scored, key=lambda x: -x[0]):

@@ -281,3 +281,77 @@ def obligations(party: str | None, prefix: str | None, version: str | None, fmt:
         for row in to_table_rows(rows):
             click.echo(f"{row['anchor']:<14} {row['party']:<22} {row['modality']:<26} {row['action']}")
         click.echo(f"{len(rows)} obligations")
+
+
+@cli.command()
+@click.argument("document")
+@click.option("--from", "old", required=True, help="Older version, e.g. 2022-04-14.")
+@click.option("--to", "new", required=True, help="Newer version, e.g. 2025-08-01.")
+@index_option
+@json_option
+def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: bool) -> None:
+    """Compare two versions of a document clause by clause (text-layer noise shown apart)."""
+    from clausetrace.diff import diff_versions
+    from clausetrace.lookup import clauses_of
+
+    index = open_index(index_dir)
+    report = diff_versions(clauses_of(index, document, old), clauses_of(index, document, new))
+    if as_json:
+        emit(report)
+        return
+    verdict = "substantive changes" if report.substantive else "no substantive change"
+    click.echo(f"{report.document}: {old} -> {new}: {verdict} "
+               f"({', '.join(f'{k} {v}' for k, v in report.summary.items())})")
+    for label, items in (("added", report.added), ("removed", report.removed)):
+        for item in items:
+            click.echo(f"  {label}: {item.anchor}")
+    for item in report.changed:
+        words = " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops)
+        click.echo(f"  changed: {item.anchor}: {words}")
+    for item in report.noise_only:
+        click.echo(f"  text-layer noise only: {item.anchor}: "
+                   + "; ".join(f"'{n.old}' vs '{n.new}'" for n in item.noise))
+
+
+@cli.command()
+@click.argument("anchor")
+@click.option("--version", "version", default=None, help="Pin a version (default: latest).")
+@index_option
+@json_option
+def trace(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
+    """What a clause depends on (exceptions, definitions, instruments) and what refers to it."""
+    from clausetrace.index import canonical_anchor
+
+    result = open_index(index_dir).graph.trace(canonical_anchor(anchor), version)
+    if as_json:
+        emit(result)
+        return
+    click.echo(f"{result.anchor} ({result.version or 'not in corpus'})")
+    for title, edges in (("Depends on", result.depends_on), ("Refers to", result.refers_to),
+                         ("Referred to by", result.referred_by)):
+        click.echo(f"{title}:")
+        for e in edges or []:
+            where = "" if e.in_corpus else "  [not in corpus]"
+            click.echo(f"  {e.source} -{e.relation}-> {e.target}{where}")
+
+
+@cli.command()
+@click.argument("anchor")
+@click.option("--version", "version", default=None, help="Pin a version (default: latest).")
+@index_option
+@json_option
+def impact(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
+    """Clauses and obligations that reference or depend on a clause, transitively."""
+    from clausetrace.index import canonical_anchor
+
+    index = open_index(index_dir)
+    result = index.graph.impact(canonical_anchor(anchor), version)
+    if as_json:
+        emit(result)
+        return
+    click.echo(f"A change to {result.anchor} ({result.version}) touches {len(result.items)} clauses:")
+    for item in result.items:
+        owed = ", ".join(sorted({o.party for o in index.obligations
+                                 if o.anchor == item.anchor and o.version == result.version}))
+        click.echo(f"  {'  ' * (item.depth - 1)}{item.anchor} (depth {item.depth}, {item.relation})"
+                   + (f"  obligations of: {owed}" if owed else ""))

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -38,6 +40,7 @@ from ingest.anchors import format_anchor, parse_anchor
 from ingest.nodes import corpus_nodes
 
 if TYPE_CHECKING:
+    from clausetrace.graph import TraceGraph
     from clausetrace.obligations import Obligation
     from clausetrace.xrefs import Reference
 
@@ -53,9 +56,6 @@ class ClauseIndex:
     path: Path
     manifest: IndexManifest
     documents: dict[str, ParsedDocument]
-    vector_index: VectorStoreIndex
-    bm25: BM25Retriever
-    embed_model: LocalEmbedding
     obligations: list[Obligation] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     clauses: dict[str, Clause] = field(init=False)
@@ -72,12 +72,35 @@ class ClauseIndex:
         for versions in self.by_anchor.values():
             versions.sort(key=lambda c: self.source_of(c).date, reverse=True)
         self.term_df = _document_frequencies(c for c in self.clauses.values() if not c.is_subclause)
+        self._glossary: dict[str, list[Definition]] = {}
+        for definition in self.definitions:
+            self._glossary.setdefault(definition.term.lower(), []).append(definition)
+        terms = sorted(self._glossary, key=len, reverse=True)
+        self._term_re = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.I) if terms else None
         self._refs_by_key: dict[str, list[Reference]] = {}
-        for ref in self.references:
-            self._refs_by_key.setdefault(f"{ref.source_anchor}@{ref.version}", []).append(ref)
+        for ref in self.references:  # a sub-clause's references count for its numbered clause
+            clause_anchor = ref.source_anchor.split("(", 1)[0]
+            self._refs_by_key.setdefault(f"{clause_anchor}@{ref.version}", []).append(ref)
         self._obligations_by_key: dict[str, list[Obligation]] = {}
         for ob in self.obligations:
             self._obligations_by_key.setdefault(f"{ob.anchor}@{ob.version}", []).append(ob)
+
+    @functools.cached_property
+    def embed_model(self) -> LocalEmbedding:
+        """The embedding model, loaded on first use (show/trace/diff never need it)."""
+        return LocalEmbedding()
+
+    @functools.cached_property
+    def vector_index(self) -> VectorStoreIndex:
+        """The FAISS-backed llama-index vector index, loaded on first use."""
+        vector_store = FaissVectorStore.from_persist_dir(str(self.path))
+        storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(self.path))
+        return load_index_from_storage(storage, embed_model=self.embed_model)
+
+    @functools.cached_property
+    def bm25(self) -> BM25Retriever:
+        """The BM25 retriever over the same nodes, loaded on first use."""
+        return BM25Retriever.from_persist_dir(str(self.path / BM25_DIR), show_progress=False)
 
     def source_of(self, clause: Clause) -> Source:
         """The catalogue entry of the document a clause comes from."""
@@ -112,6 +135,12 @@ class ClauseIndex:
         """Terms that are not ubiquitous in the corpus (in under a quarter of the clauses)."""
         return {t for t in terms if self.term_df.get(t, 0.0) < UBIQUITOUS_SHARE}
 
+    def defined_in(self, text: str) -> list[Definition]:
+        """Definitions of the defined terms a text mentions (longest match wins at each place)."""
+        if self._term_re is None:
+            return []
+        return [d for m in self._term_re.finditer(text) for d in self._glossary[m.group(1).lower()]]
+
     def references_from(self, key: str) -> list[Reference]:
         """Cross-references made by a clause (anchor@version) and its sub-clauses."""
         return self._refs_by_key.get(key, [])
@@ -141,6 +170,13 @@ class ClauseIndex:
         """Clause keys with an obligation owed by a party (case-insensitive substring)."""
         wanted = party.lower()
         return {f"{o.anchor}@{o.version}" for o in self.obligations if wanted in o.party.lower()}
+
+    @functools.cached_property
+    def graph(self) -> TraceGraph:
+        """The traceability graph over every indexed document (built on first use)."""
+        from clausetrace.graph import TraceGraph
+
+        return TraceGraph(self.documents.values())
 
     def children(self, clause: Clause) -> list[Clause]:
         """Direct sub-clauses, in document order."""
@@ -212,12 +248,9 @@ def build_index(
 def _analyse(docs: list[ParsedDocument]) -> tuple[list[Obligation], list[Reference]]:
     """The obligation register and the cross-references, extracted once at ingest."""
     from clausetrace.obligations import build_register
-    from clausetrace.xrefs import extract_references
+    from clausetrace.xrefs import document_references
 
-    references = [
-        ref for d in docs for c in d.clauses if not c.is_subclause for ref in extract_references(c, d.text)
-    ]
-    return build_register(docs), references
+    return build_register(docs), [ref for d in docs for ref in document_references(d)]
 
 
 def _manifest(
@@ -330,27 +363,24 @@ def read_manifest(index_dir: Path) -> IndexManifest:
 
 
 def load_index(index_dir: Path, embed_model: LocalEmbedding | None = None) -> ClauseIndex:
-    """Load an index built by build_index; refuses another format or model with a one-line reason."""
-    index_dir = Path(index_dir)
-    manifest = read_manifest(index_dir)
-    model = embed_model or LocalEmbedding()
-    vector_store = FaissVectorStore.from_persist_dir(str(index_dir))
-    storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(index_dir))
-    vector_index = load_index_from_storage(storage, embed_model=model)
-    bm25 = BM25Retriever.from_persist_dir(str(index_dir / BM25_DIR))
+    """Load an index built by build_index; refuses another format or model with a one-line reason.
+
+    The clause store loads at once; the model, FAISS and BM25 load on first retrieval.
+    """
     from clausetrace.obligations import Obligation
     from clausetrace.xrefs import Reference
 
-    return ClauseIndex(
+    index_dir = Path(index_dir)
+    index = ClauseIndex(
         path=index_dir,
-        manifest=manifest,
+        manifest=read_manifest(index_dir),
         documents=_load_documents(index_dir),
-        vector_index=vector_index,
-        bm25=bm25,
-        embed_model=model,
         obligations=[Obligation(**row) for row in _read_jsonl(index_dir / "obligations.jsonl")],
         references=[Reference(**row) for row in _read_jsonl(index_dir / "references.jsonl")],
     )
+    if embed_model is not None:
+        index.embed_model = embed_model
+    return index
 
 
 def _load_documents(index_dir: Path) -> dict[str, ParsedDocument]:

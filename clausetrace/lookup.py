@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clausetrace.index import ClauseIndex
+from clausetrace.errors import UnknownAnchorError
+from clausetrace.index import ClauseIndex, canonical_anchor
+from clausetrace.models import Clause
 
 
 class ClauseView(BaseModel):
@@ -66,3 +68,17 @@ def get_clause(index: ClauseIndex, anchor: str, version: str | None = None) -> C
         parent=f"{clause.prefix} {clause.parent}" if clause.parent else None,
         children=[f"{clause.prefix} {n}" for n in clause.children],
     )
+
+
+def clauses_of(index: ClauseIndex, document: str, version: str) -> list[Clause]:
+    """Every clause of a document ('ESL 48', 'SMDA-266') in one version, in document order."""
+    name = canonical_anchor(document)
+    inside = [
+        c for c in index.clauses.values()
+        if c.version == version and (c.prefix == name or c.anchor.startswith((name + ".", name + "(")))
+    ]
+    if not inside:
+        have = sorted({c.version for c in index.clauses.values()
+                       if c.prefix == name or c.anchor.startswith(name + ".")})
+        raise UnknownAnchorError(f"{name} @ {version}", [f"{name} @ {v}" for v in have])
+    return sorted(inside, key=lambda c: (c.doc_id, c.start, -c.end))

@@ -54,7 +54,10 @@ LICENCE_WORDS = re.compile(
     r"(?:SLC|LC|condition|paragraph|para\.?)\s+(?P<num>" + NUMBER + r")",
     re.IGNORECASE,
 )
-SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d+(?:\.\d+)*(?:\([a-z]+\))*)")
+SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
+DEFINITION_CUE = re.compile(
+    r"\b(what (?:is|are|does)|who (?:is|are)|meaning|mean|means|defin\w*|counts? as)\b", re.I
+)
 
 
 @dataclass
@@ -65,8 +68,9 @@ class Hit:
     score: float  # fused score (named clauses rank first)
     dense: float = 0.0  # best cosine similarity of its nodes
     bm25: float = 0.0
-    via: str = "hybrid"  # 'anchor' when the question named the clause
+    via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'hybrid': why it was retrieved
     nodes: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
 
 
 def expand_query(question: str) -> str:
@@ -96,6 +100,12 @@ def named_anchors(question: str, index: ClauseIndex) -> list[str]:
 def quoted_anchors(question: str, index: ClauseIndex) -> list[str]:
     """Mentioned anchors that are not indexed but are quoted by indexed clauses (SEC F4.3)."""
     return [a for a in mentioned_anchors(question) if not index.has_anchor(a) and index.quoting(a)]
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    """First hit of each clause, in order."""
+    seen: set[str] = set()
+    return [h for h in hits if not (h.clause.key in seen or seen.add(h.clause.key))]
 
 
 class HybridRetriever(BaseRetriever):
@@ -150,22 +160,26 @@ class HybridRetriever(BaseRetriever):
         version: str | None = None,
         keep: set[str] | None = None,
     ) -> list[Hit]:
-        """Top-k clauses for a question; clauses it names come first; filters by prefix/version/keys."""
+        """Top-k clauses: named clauses, then quoting clauses, then definitions of terms asked about,
+        then fused hits inside a named condition, then the other fused hits."""
         filtered = bool(prefix or version or keep)
         self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
-        ranked = self.retrieve(expand_query(question))
+        fused = [h for h in self._fused_hits(question) if self._admits(h.clause, prefix, version, keep)]
+        direct = [h for h in self._direct_hits(question, version) if self._admits(h.clause, prefix, version, keep)]
+        scopes = tuple(a + "." for a in named_anchors(question, self.index) if a not in self.index.by_anchor)
+        in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
+        return _unique(direct + in_scope + fused)[:k]
+
+    def _fused_hits(self, question: str) -> list[Hit]:
+        """Fused node ranking aggregated to clauses (best node per clause), best first."""
         hits: dict[str, Hit] = {}
-        for item in ranked:
+        for item in self.retrieve(expand_query(question)):
             clause = self.index.clauses[item.node.metadata["key"]]
-            if not self._admits(clause, prefix, version, keep):
-                continue
             hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
             hit.bm25 = max(hit.bm25, self.last_bm25.get(item.node.node_id, 0.0))
             hit.nodes.append(item.node.node_id)
-        named = self._named_hits(question, prefix, version, keep)
-        ordered = named + [h for h in hits.values() if h.clause.key not in {n.clause.key for n in named}]
-        return ordered[:k]
+        return list(hits.values())
 
     def _admits(self, clause: Clause, prefix: str | None, version: str | None, keep: set[str] | None) -> bool:
         """Filters: document prefix, version (default: latest of each anchor), allowed clause keys."""
@@ -177,23 +191,26 @@ class HybridRetriever(BaseRetriever):
             return False
         return keep is None or clause.key in keep
 
-    def _named_hits(self, question: str, prefix: str | None, version: str | None, keep: set[str] | None) -> list[Hit]:
-        """Clauses the question names, ahead of everything else."""
+    def _direct_hits(self, question: str, version: str | None) -> list[Hit]:
+        """Clauses the question names, clauses quoting an instrument it names, definitions it asks for."""
         hits = []
         for anchor in named_anchors(question, self.index):
-            for clause in self._clauses_for(anchor, version):
-                if self._admits(clause, prefix, version, keep):
-                    hits.append(Hit(clause=clause, score=1.0, via="anchor"))
+            if anchor in self.index.by_anchor:
+                clause = next((c for c in self.index.by_anchor[anchor] if version in (None, c.version)), None)
+                hits += [Hit(clause=clause, score=1.0, via="anchor")] if clause else []
         for anchor in quoted_anchors(question, self.index):
-            for clause in self.index.quoting(anchor):
-                if self._admits(clause, prefix, version, keep):
-                    hits.append(Hit(clause=clause, score=1.0, via="quote"))
-        return list({h.clause.key: h for h in hits}.values())
+            hits += [Hit(clause=c, score=1.0, via="quote") for c in self.index.quoting(anchor)]
+        if DEFINITION_CUE.search(question):
+            hits += self._definition_hits(question, version)
+        return hits
 
-    def _clauses_for(self, anchor: str, version: str | None) -> list[Clause]:
-        """The named clause; for a whole condition ('ESL 39'), its first clauses."""
-        if anchor in self.index.by_anchor:
-            versions = self.index.by_anchor[anchor]
-            return [c for c in versions if version in (None, c.version)][:1]
-        members = [a for a in self.index.by_anchor if a.startswith(anchor + ".") and "(" not in a]
-        return [self.index.get_clause(a, version) for a in members[:2] if version is None or version in self.index.versions(a)]
+    def _definition_hits(self, question: str, version: str | None) -> list[Hit]:
+        """The clauses defining the longest defined term the question mentions (in a named condition first)."""
+        scopes = tuple(a + "." for a in named_anchors(question, self.index))
+        found = []
+        for definition in self.index.defined_in(question):
+            clause = self.index.clauses.get(f"{definition.anchor}@{definition.version}")
+            if clause and version in (None, clause.version):
+                found.append(Hit(clause=clause, score=1.0, via="definition",
+                                 span=(definition.start, definition.end)))
+        return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))

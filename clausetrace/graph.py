@@ -1,0 +1,641 @@
+"""The traceability graph: clauses and instruments joined by the references their text makes.
+
+Nodes are numbered clauses (a sub-clause's references count for its clause: 39.15(c) -> 39.15)
+and the instruments or clauses they point at outside the corpus (``in_corpus=False``). One
+version of each document is in view at a time: the latest, or the one ``version`` pins.
+
+Edges keep their natural direction (``source`` makes the statement about ``target``):
+
+- references read by :mod:`clausetrace.xrefs` (``subject_to``, ``exception_to``,
+  ``obliges_compliance_with``, ``refers_to``). When a sentence names the clause it speaks about
+  ("The requirement in paragraph 39.1 is subject to paragraphs 39.3 ..." in 39.2), the edge is
+  39.1 -subject_to-> 39.3 with ``via='ESL 39.2'``, and 39.2 keeps a ``refers_to`` edge;
+- ``defines_term_used_in``: definitions clause -> clause using one of its multi-word capitalised
+  terms, within the same document ('ESL 39.22' -> 'ESL 39.1' for "Relevant Smart Metering System");
+- quoted edges from guidance (``secondary``, ``via`` the guidance clause): a provision the guidance
+  quotes -> the instruments named in the quotation ('SEC F4.3' -> 'GBCS' via 'SMDA-266 2.5').
+
+**Dependencies of X** (:meth:`TraceGraph.trace`): the clauses X is subject to, the exceptions to
+X (clauses that are ``exception_to`` X), the definitions X uses, the instruments X obliges
+compliance with, and what those definitions refer to (``via`` the definitions clause).
+**Impact of X** (:meth:`TraceGraph.impact`): every clause that refers to X, is subject to X,
+uses a term X defines, or that X is an exception to, followed transitively.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clausetrace.errors import ClausetraceError, UnknownAnchorError
+from clausetrace.models import Clause, Definition, ParsedDocument
+from clausetrace.xrefs import Reference, Relation, condition_of, document_references, top_level
+
+TERM_WORD_RE = re.compile(r"^[A-Z][\w’'-]*$")
+LICENCE_FAMILY = "licence"
+STRENGTH = {  # which relation an edge keeps when several state the same link
+    "obliges_compliance_with": 4,
+    "subject_to": 3,
+    "exception_to": 2,
+    "defines_term_used_in": 1,
+    "refers_to": 0,
+}
+# Order of the regulatory chain SMDA-266 2.1 describes: the hierarchy only steps downwards.
+LEVELS = {"ESL": 0, "GSL": 0, "DCCL": 0, "SEC": 1, "SMETS": 2, "CHTS": 2, "GBCS": 3}
+
+
+class Edge(BaseModel):
+    """One relation between two nodes, with the words that state it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="Node making the statement, e.g. 'ESL 39.3'")
+    target: str = Field(description="Node the statement is about, e.g. 'ESL 39.1' or 'SMETS'")
+    relation: Relation
+    text: str = Field(description="The reference (or defined term) as written")
+    start: int = Field(description="Span of ``text`` in the document of ``doc_id``")
+    end: int
+    doc_id: str = Field(description="Document whose text states the edge")
+    version: str
+    source_detail: str = Field(description="Clause or sub-clause where it is written")
+    target_detail: str = Field(description="Target as written, e.g. 'ESL 39.7(a)'")
+    in_corpus: bool = Field(default=False, description="The target is a clause of the corpus")
+    secondary: bool = Field(default=False, description="Stated by guidance, not the instrument")
+    via: str | None = Field(default=None, description="Clause that states a derived edge")
+    term: str | None = Field(default=None, description="Defined term, for definition edges")
+    occurrences: int = Field(default=1, description="How often the text states this edge")
+
+
+class TraceResult(BaseModel):
+    """What a clause depends on, what it refers to, and what refers to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    anchor: str
+    version: str | None = Field(description="Version of the clause in view (None if external)")
+    in_corpus: bool
+    depends_on: list[Edge] = Field(description="Subject-to, exceptions, definitions, compliance")
+    refers_to: list[Edge] = Field(description="Other outgoing references (refers_to, exception_to)")
+    referred_by: list[Edge] = Field(description="Incoming references from other clauses")
+    terms_used_by: list[Edge] = Field(description="Clauses using terms this clause defines")
+    guidance: list[Edge] = Field(description="Guidance quoting this clause (secondary)")
+    subject_to: list[str] = Field(description="Clauses this clause is subject to")
+    exception_to: list[str] = Field(description="Clauses this clause is an exception to")
+    exceptions: list[str] = Field(description="Clauses that are exceptions to this clause")
+    definitions: list[str] = Field(description="Definitions clauses whose terms this clause uses")
+    external: list[str] = Field(description="Targets outside the corpus among the dependencies")
+
+
+class ImpactItem(BaseModel):
+    """A clause touched by a change, and how it was reached."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    anchor: str
+    depth: int = Field(description="1 = directly related to the changed clause")
+    relation: Relation
+    reached_from: str
+    text: str
+    in_corpus: bool
+    secondary: bool
+
+
+class ImpactResult(BaseModel):
+    """Everything a change to ``anchor`` may touch, nearest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    anchor: str
+    version: str | None
+    items: list[ImpactItem]
+
+    @property
+    def anchors(self) -> list[str]:
+        """Anchors of the impacted clauses."""
+        return [item.anchor for item in self.items]
+
+
+class HierarchyEdge(BaseModel):
+    """A step down the licence -> SEC -> SMETS/CHTS -> GBCS chain."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    target: str
+    source_instrument: str
+    target_instrument: str
+    relation: Relation
+    text: str
+    via: str | None
+    in_corpus: bool
+    secondary: bool
+    depth: int
+
+
+class HierarchyResult(BaseModel):
+    """Instrument-level edges reachable from a root clause (or from every licence clause)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    root: str | None
+    version: str | None
+    edges: list[HierarchyEdge]
+
+
+class GraphNode(BaseModel):
+    """A node of the exported graph."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    anchor: str
+    instrument: str
+    in_corpus: bool
+    doc_id: str | None = None
+    version: str | None = None
+    heading: str = ""
+
+
+class GraphExport(BaseModel):
+    """The graph in view, for ``--json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: str | None
+    documents: list[str]
+    nodes: list[GraphNode]
+    edges: list[Edge]
+
+
+@dataclass(slots=True)
+class _DocGraph:
+    """Edges and definition spans of one document version."""
+
+    doc: ParsedDocument
+    nodes: dict[str, Clause]
+    edges: list[Edge] = field(default_factory=list)
+    definitions: list[tuple[Definition, str]] = field(default_factory=list)  # (def, node)
+
+
+@dataclass(slots=True)
+class _View:
+    """The documents in view (one version each) and their edges with ``in_corpus`` set."""
+
+    version: str | None
+    docs: list[_DocGraph]
+    nodes: dict[str, tuple[Clause, ParsedDocument]]
+    edges: list[Edge]
+
+
+class TraceGraph:
+    """Traceability over parsed documents; one version per document in view."""
+
+    def __init__(self, docs: Iterable[ParsedDocument]) -> None:
+        self._docs = [_build_doc(doc) for doc in docs]
+        self._views: dict[str | None, _View] = {}
+
+    @cached_property
+    def versions(self) -> list[str]:
+        """Every version label present."""
+        return sorted({d.doc.source.version for d in self._docs})
+
+    def references(self, version: str | None = None) -> list[Edge]:
+        """Every edge in view."""
+        return list(self._view(version).edges)
+
+    def trace(self, anchor: str, version: str | None = None) -> TraceResult:
+        """Dependencies of a clause, its other references, and what refers to it."""
+        view = self._view(version)
+        node = self._resolve(anchor, view)
+        out = [e for e in view.edges if e.source == node]
+        inc = [e for e in view.edges if _points_at(e.target, node) and e.source != node]
+        textual_out = [e for e in out if not (e.secondary and e.via)]
+        depends = [e for e in textual_out if e.relation in {"subject_to", "obliges_compliance_with"}]
+        depends += [e for e in inc if e.relation in {"exception_to", "defines_term_used_in"}]
+        depends += _through_definitions(node, view)
+        clause = view.nodes.get(node)
+        return TraceResult(
+            anchor=node,
+            version=clause[0].version if clause else None,
+            in_corpus=clause is not None,
+            depends_on=_dedupe(depends),
+            refers_to=[e for e in textual_out if e.relation in {"refers_to", "exception_to"}],
+            referred_by=[
+                e for e in inc if e.relation != "defines_term_used_in" and not (e.secondary and e.via)
+            ],
+            terms_used_by=[e for e in out if e.relation == "defines_term_used_in"],
+            guidance=[e for e in out + inc if e.secondary and e.via],
+            subject_to=_unique(e.target for e in depends if e.relation == "subject_to"),
+            exception_to=_unique(e.target for e in textual_out if e.relation == "exception_to"),
+            exceptions=_unique(e.source for e in depends if e.relation == "exception_to"),
+            definitions=_unique(e.source for e in depends if e.relation == "defines_term_used_in"),
+            external=_unique(e.target for e in depends if not e.in_corpus and e.target != node),
+        )
+
+    def impact(self, anchor: str, version: str | None = None, max_depth: int | None = None) -> ImpactResult:
+        """Every clause a change to ``anchor`` may touch, breadth first, cycles visited once.
+
+        A definitions clause reached through one definition passes the change on only to the
+        clauses using that term (``ESL 49.26`` reached via "Applicable Date" does not touch every
+        user of "Effective Date").
+        """
+        view = self._view(version)
+        root = self._resolve(anchor, view)
+        definitions = _definition_spans(view)
+        seen_nodes: set[str] = {root}
+        seen: set[tuple[str, str | None]] = {(root, None)}
+        items: list[ImpactItem] = []
+        queue: deque[tuple[str, str | None, int]] = deque([(root, None, 0)])
+        while queue:
+            node, term, depth = queue.popleft()
+            if max_depth is not None and depth >= max_depth:
+                continue
+            for other, edge in _impact_neighbours(node, term, view.edges):
+                state = (other, _term_at(definitions, other, edge))
+                if state in seen:
+                    continue
+                seen.add(state)
+                if other not in seen_nodes:
+                    seen_nodes.add(other)
+                    items.append(_impact_item(other, depth + 1, node, edge, view))
+                queue.append((*state, depth + 1))
+        clause = view.nodes.get(root)
+        return ImpactResult(anchor=root, version=clause[0].version if clause else None, items=items)
+
+    def hierarchy(self, root: str | None = None, version: str | None = None) -> HierarchyResult:
+        """Licence -> SEC -> SMETS/CHTS -> GBCS edges from ``root`` (a licence clause, or a guidance
+        clause: from the provisions it quotes), or from every licence clause and quotation."""
+        view = self._view(version)
+        if root is None:
+            starts = [a for a, (_, d) in view.nodes.items() if d.source.family == LICENCE_FAMILY]
+            starts += [e.source for e in view.edges if e.via and e.secondary]
+        else:
+            starts = [self._resolve(root, view)]
+            if starts[0] in view.nodes and view.nodes[starts[0]][1].source.family == "guidance":
+                starts = [e.source for e in view.edges if e.via == starts[0] and e.secondary]
+        edges = _walk_hierarchy(view, _unique(starts))
+        return HierarchyResult(root=self._resolve(root, view) if root else None, version=version, edges=edges)
+
+    def to_dict(self, version: str | None = None) -> dict[str, object]:
+        """The graph in view as plain data (for ``--json``)."""
+        return self.export(version).model_dump()
+
+    def export(self, version: str | None = None) -> GraphExport:
+        """The graph in view as a pydantic model."""
+        view = self._view(version)
+        nodes = [
+            GraphNode(
+                anchor=a,
+                instrument=c.prefix,
+                in_corpus=True,
+                doc_id=c.doc_id,
+                version=c.version,
+                heading=c.heading,
+            )
+            for a, (c, _) in view.nodes.items()
+        ]
+        external = _unique(e.target for e in view.edges if not e.in_corpus)
+        nodes += [GraphNode(anchor=a, instrument=_instrument(a), in_corpus=False) for a in external]
+        docs = [d.doc.source.id for d in view.docs]
+        return GraphExport(version=version, documents=docs, nodes=nodes, edges=view.edges)
+
+    # --- internals ---------------------------------------------------------------------------
+    def _view(self, version: str | None) -> _View:
+        """Documents in view: per document the pinned version if it has it, else its latest."""
+        if version not in self._views:
+            if version is not None and version not in self.versions:
+                raise ClausetraceError(f"No document has version '{version}'.")
+            chosen: dict[str, _DocGraph] = {}
+            for d in sorted(self._docs, key=lambda d: (d.doc.source.date, d.doc.source.version)):
+                key = _document_key(d.doc)
+                if key not in chosen or chosen[key].doc.source.version != version:
+                    chosen[key] = d
+            docs = list(chosen.values())
+            nodes = {a: (c, d.doc) for d in docs for a, c in d.nodes.items()}
+            conditions = {f"{c.prefix} {condition_of(c.number)}" for c, _ in nodes.values()}
+            edges = [
+                e.model_copy(update={"in_corpus": _in_corpus(e.target, nodes, conditions)})
+                for d in docs
+                for e in d.edges
+            ]
+            self._views[version] = _View(version, docs, nodes, edges)
+        return self._views[version]
+
+    def _resolve(self, anchor: str, view: _View) -> str:
+        """A node anchor for user input ('ESL 39.15(c)' -> 'ESL 39.15'); unknown ones refused."""
+        anchor = " ".join(anchor.split())
+        node = top_level(anchor)
+        if node in view.nodes or any(_points_at(e.target, node) for e in view.edges):
+            return node
+        known = list(view.nodes) + [e.target for e in view.edges]
+        raise UnknownAnchorError(anchor, difflib.get_close_matches(anchor, _unique(known), n=3))
+
+
+# --- building one document ------------------------------------------------------------------
+def _build_doc(doc: ParsedDocument) -> _DocGraph:
+    """Edges stated by one document version."""
+    nodes = {c.anchor: c for c in doc.clauses if not c.is_subclause}
+    graph = _DocGraph(doc=doc, nodes=nodes)
+    refs = _document_references(doc)
+    graph.edges = _reference_edges(doc, refs) + _definition_edges(doc, graph)
+    if doc.source.family == "guidance":
+        graph.edges += _quoted_edges(doc, refs)
+    graph.edges = _merge(graph.edges)
+    return graph
+
+
+def _document_references(doc: ParsedDocument) -> list[tuple[Reference, Clause, Clause]]:
+    """References of a document with the numbered clause and the exact clause holding each."""
+    out = []
+    for ref in document_references(doc):
+        node, detail = _owner(doc, ref.start, ref.end, nodes_only=True), _owner(doc, ref.start, ref.end)
+        if node and detail:
+            out.append((ref, node, detail))
+    return out
+
+
+def _owner(doc: ParsedDocument, start: int, end: int, nodes_only: bool = False) -> Clause | None:
+    """Smallest clause (or numbered clause) whose span holds ``start:end``."""
+    holders = [
+        c for c in doc.clauses if c.start <= start and end <= c.end and not (nodes_only and c.is_subclause)
+    ]
+    return min(holders, key=lambda c: c.end - c.start, default=None)
+
+
+def _reference_edges(doc: ParsedDocument, refs: list[tuple[Reference, Clause, Clause]]) -> list[Edge]:
+    """Edges for the references; a named subject takes the relation, the stating clause refers."""
+    edges = []
+    for ref, node, detail in refs:
+        target = top_level(ref.target)
+        base = _edge(doc, ref, node.anchor, target, detail.anchor)
+        if ref.subject and top_level(ref.subject) != target:
+            edges.append(base.model_copy(update={"source": top_level(ref.subject), "via": node.anchor}))
+            base = base.model_copy(update={"relation": "refers_to"})
+        if target != node.anchor:
+            edges.append(base)
+    return edges
+
+
+def _edge(doc: ParsedDocument, ref: Reference, source: str, target: str, detail: str) -> Edge:
+    """An edge for one reference."""
+    return Edge(
+        source=source,
+        target=target,
+        relation=ref.relation,
+        text=ref.text,
+        start=ref.start,
+        end=ref.end,
+        doc_id=doc.source.id,
+        version=doc.source.version,
+        source_detail=detail,
+        target_detail=ref.target,
+        secondary=ref.secondary,
+    )
+
+
+def _definition_edges(doc: ParsedDocument, graph: _DocGraph) -> list[Edge]:
+    """Definitions clause -> each clause of the same document using one of its terms."""
+    defs = [d for d in doc.definitions if _is_precise_term(d.term)]
+    graph.definitions = [(d, f"{d.prefix} {top_level(d.number)}") for d in defs]
+    hits: list[tuple[int, int, Definition, str]] = []  # (start, end, definition, node), longest first
+    for d, def_node in sorted(graph.definitions, key=lambda x: -len(x[0].term)):
+        pattern = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, d.term.split())) + r"(?![\w-])")
+        for m in pattern.finditer(doc.text):
+            if d.start <= m.start() < d.end or any(m.start() < e and s < m.end() for s, e, *_ in hits):
+                continue
+            hits.append((m.start(), m.end(), d, def_node))
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for start, end, d, def_node in sorted(hits, key=lambda h: h[0]):
+        user = _owner(doc, start, end, nodes_only=True)
+        detail = _owner(doc, start, end)
+        if user is None or detail is None or user.anchor == def_node:
+            continue
+        edges.setdefault(
+            (def_node, user.anchor, d.term),
+            Edge(
+                source=def_node,
+                target=user.anchor,
+                relation="defines_term_used_in",
+                text=d.term,
+                start=start,
+                end=end,
+                doc_id=doc.source.id,
+                version=doc.source.version,
+                source_detail=d.anchor,
+                target_detail=detail.anchor,
+                term=d.term,
+            ),
+        )
+    return list(edges.values())
+
+
+def _is_precise_term(term: str) -> bool:
+    """Multi-word, every word capitalised: 'Relevant Smart Metering System', 'Non-MB Consumer'."""
+    words = term.split()
+    return len(words) >= 2 and all(TERM_WORD_RE.match(w) for w in words)
+
+
+def _quoted_edges(doc: ParsedDocument, refs: list[tuple[Reference, Clause, Clause]]) -> list[Edge]:
+    """Guidance: the provision being quoted -> instruments named while quoting it."""
+    edges: list[Edge] = []
+    quoted: list[str] = []
+    quoted_at = (-1, "")  # (start of the reference naming the provisions, node)
+    for ref, node, _ in refs:
+        if ref.instrument == doc.source.prefix:
+            continue
+        if ref.target != ref.instrument:  # a numbered provision: it is now the one quoted
+            if quoted_at != (ref.start, node.anchor):
+                quoted, quoted_at = [], (ref.start, node.anchor)
+            quoted.append(ref.target)
+            continue
+        if quoted_at[1] != node.anchor:
+            continue
+        for provision in quoted:
+            if _instrument(provision) != ref.instrument:
+                edge = _edge(doc, ref, provision, ref.target, node.anchor)
+                edges.append(edge.model_copy(update={"via": node.anchor, "secondary": True}))
+    return edges
+
+
+def _merge(edges: list[Edge]) -> list[Edge]:
+    """One edge per (source, target, relation, via): the first statement, with a count."""
+    merged: dict[tuple[str, str, str, str | None], Edge] = {}
+    for e in edges:
+        key = (e.source, e.target, e.relation, e.via)
+        if key in merged:
+            merged[key] = merged[key].model_copy(update={"occurrences": merged[key].occurrences + 1})
+        else:
+            merged[key] = e
+    return list(merged.values())
+
+
+# --- queries ------------------------------------------------------------------------------------
+def _through_definitions(node: str, view: _View) -> list[Edge]:
+    """References made inside the definitions that ``node`` uses, re-rooted at ``node``."""
+    used = {
+        (e.source, e.term) for e in view.edges if e.relation == "defines_term_used_in" and e.target == node
+    }
+    spans = [
+        (d.start, d.end, d.doc_id, anchor)
+        for doc in view.docs
+        for d, anchor in doc.definitions
+        if (anchor, d.term) in used
+    ]
+    derived: dict[tuple[str, str], Edge] = {}  # strongest relation per (target, via)
+    for e in view.edges:
+        if e.via or e.relation == "defines_term_used_in" or e.target == node:
+            continue
+        for start, end, doc_id, anchor in spans:
+            if e.source == anchor and e.doc_id == doc_id and start <= e.start and e.end <= end:
+                known = derived.get((e.target, anchor))
+                if known is None or STRENGTH[e.relation] > STRENGTH[known.relation]:
+                    derived[(e.target, anchor)] = e.model_copy(update={"source": node, "via": anchor})
+    return list(derived.values())
+
+
+def _impact_neighbours(node: str, term: str | None, edges: list[Edge]) -> list[tuple[str, Edge]]:
+    """Nodes a change to ``node`` (or to its definition of ``term``) reaches in one step.
+
+    Guidance quotations (secondary edges with ``via``) state nothing about the instrument's text
+    and are not followed.
+    """
+    out = []
+    for e in edges:
+        if e.secondary and e.via:
+            continue
+        if _points_at(e.target, node) and e.relation != "defines_term_used_in" and e.source != node:
+            out.append((e.source, e))
+        elif e.source == node and e.relation == "exception_to":
+            out.append((e.target, e))
+        elif e.source == node and e.relation == "defines_term_used_in" and term in (None, e.term):
+            out.append((e.target, e))
+    return out
+
+
+def _definition_spans(view: _View) -> dict[str, list[tuple[str, str, int, int]]]:
+    """Definitions by clause node: (term, doc_id, start, end)."""
+    spans: dict[str, list[tuple[str, str, int, int]]] = {}
+    for doc in view.docs:
+        for d, node in doc.definitions:
+            spans.setdefault(node, []).append((d.term, d.doc_id, d.start, d.end))
+    return spans
+
+
+def _term_at(definitions: dict[str, list[tuple[str, str, int, int]]], node: str, e: Edge) -> str | None:
+    """The term whose definition in ``node`` holds the words of ``e`` (None: the whole clause)."""
+    for term, doc_id, start, end in definitions.get(node, []):
+        if e.doc_id == doc_id and start <= e.start and e.end <= end:
+            return term
+    return None
+
+
+def _impact_item(anchor: str, depth: int, reached_from: str, edge: Edge, view: _View) -> ImpactItem:
+    """One impacted node."""
+    return ImpactItem(
+        anchor=anchor,
+        depth=depth,
+        relation=edge.relation,
+        reached_from=reached_from,
+        text=edge.text,
+        in_corpus=anchor in view.nodes,
+        secondary=edge.secondary,
+    )
+
+
+def _walk_hierarchy(view: _View, starts: list[str]) -> list[HierarchyEdge]:
+    """Breadth-first over instrument-changing edges, definitions and guidance quotations."""
+    result: dict[tuple[str, str, str | None], HierarchyEdge] = {}
+    seen, queue = set(starts), deque((s, 0) for s in starts)
+    while queue:
+        node, depth = queue.popleft()
+        for e in _hierarchy_steps(view, node):
+            key = (e.source, e.target, e.via)
+            if key not in result or STRENGTH[e.relation] > STRENGTH[result[key].relation]:
+                result[key] = _hierarchy_edge(e, depth + 1)
+            if e.target not in seen:
+                seen.add(e.target)
+                queue.append((e.target, depth + 1))
+    return sorted(result.values(), key=lambda h: (h.depth, h.source, h.target))
+
+
+def _hierarchy_steps(view: _View, node: str) -> list[Edge]:
+    """Edges leaving ``node`` for an instrument lower in the chain (see ``LEVELS``)."""
+    if node in view.nodes:
+        own = [e for e in view.edges if e.source == node and not e.via]
+        own += _through_definitions(node, view)
+        own += [e for e in view.edges if e.source == node and e.via and e.secondary]
+    else:
+        own = [e for e in view.edges if e.via and e.secondary and _within(e.source, node)]
+    level = LEVELS.get(_instrument(node), -1)
+    steps = [e for e in own if LEVELS.get(_instrument(e.target), -1) > level >= 0]
+    return [e for e in steps if e.relation != "defines_term_used_in"]
+
+
+def _hierarchy_edge(e: Edge, depth: int) -> HierarchyEdge:
+    """A hierarchy step for an edge."""
+    return HierarchyEdge(
+        source=e.source,
+        target=e.target,
+        source_instrument=_instrument(e.source),
+        target_instrument=_instrument(e.target),
+        relation=e.relation,
+        text=e.text,
+        via=e.via,
+        in_corpus=e.in_corpus,
+        secondary=e.secondary,
+        depth=depth,
+    )
+
+
+# --- small helpers --------------------------------------------------------------------------------
+def _document_key(doc: ParsedDocument) -> str:
+    """Versions of one document share this key: 'ESL 39', 'SMDA-266'."""
+    cond = doc.source.condition
+    return f"{doc.source.prefix} {cond}" if cond else f"{doc.source.prefix} {doc.source.title}"
+
+
+def _in_corpus(target: str, nodes: Mapping[str, object], conditions: set[str]) -> bool:
+    """A clause of the view, or a condition/part of one ('ESL 39', 'ESL 49 Part A')."""
+    if target in nodes or target in conditions:
+        return True
+    head = target.split(" Part ", 1)[0]
+    return head != target and head in conditions
+
+
+def _points_at(target: str, node: str) -> bool:
+    """Whether an edge target is ``node`` or lies inside it ('SEC F4.3' inside 'SEC')."""
+    return target == node or _within(target, node)
+
+
+def _within(anchor: str, container: str) -> bool:
+    """'SEC F4.3' is within 'SEC' and 'SEC F4'; 'ESL 39.1(a)' and 'ESL 39 Part A' within 'ESL 39'."""
+    if anchor == container:
+        return True
+    if " " not in container:
+        return anchor.startswith(container + " ")
+    return anchor.startswith((container + ".", container + "(", container + " Part "))
+
+
+def _instrument(anchor: str) -> str:
+    """Instrument part of an anchor: 'SEC F4.3' -> 'SEC', 'Gas Act 1986 s.7' -> 'Gas Act 1986'."""
+    known = anchor.split(" ", 1)[0]
+    if re.search(r"\bAct \d{4}", anchor):
+        return re.sub(r" s\..*$", "", anchor)
+    if anchor.endswith("Licence") or " Licence " in anchor:
+        return anchor.split(" Licence", 1)[0] + " Licence"
+    return known
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    """Items in first-seen order without repeats."""
+    return list(dict.fromkeys(items))
+
+
+def _dedupe(edges: list[Edge]) -> list[Edge]:
+    """Edges without repeats of (source, target, relation, via)."""
+    return list({(e.source, e.target, e.relation, e.via): e for e in reversed(edges)}.values())[::-1]
