@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import time
 import unicodedata
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -55,16 +56,19 @@ class Citation(BaseModel):
 
 
 class AnswerSentence(BaseModel):
-    """One sentence of the answer, quoted verbatim from a cited clause."""
+    """One sentence of the answer: quoted verbatim from a cited clause, or a cited diff summary."""
 
     model_config = ConfigDict(extra="forbid")
 
     text: str
     citations: list[int] = Field(description="Citation numbers supporting this sentence")
     anchors: list[str]
-    start: int = Field(description="Span of the sentence in its document's stored text")
-    end: int
-    obligation: bool = Field(description="States a duty (must / shall / all reasonable steps ...)")
+    kind: Literal["quote", "summary"] = Field(
+        default="quote", description="'quote': a slice of the cited clause; 'summary': a version comparison"
+    )
+    start: int | None = Field(default=None, description="Span of a quote in its document's stored text")
+    end: int | None = None
+    obligation: bool = Field(default=False, description="States a duty (must / shall / ...)")
 
 
 class CrossReference(BaseModel):
@@ -167,6 +171,11 @@ def make_retriever(index: ClauseIndex, settings: Settings) -> HybridRetriever:
 
 def compose(question: str, hits: list[Hit], index: ClauseIndex, settings: Settings) -> Answer:
     """Build the answer from ranked hits: choose sentences, cite them, or refuse."""
+    from clausetrace.changes import change_answer, changed_document
+
+    document = changed_document(question, index)
+    if document:
+        return change_answer(question, document, index)
     if not hits:
         return Answer(question=question, refused=True, reason="nothing in the index matches it")
     reason = refusal_reason(question, hits, index, settings)
