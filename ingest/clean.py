@@ -1,0 +1,176 @@
+"""Text normalisation as a registry of named steps; the step names go into the index manifest.
+
+Each step maps the list of page texts to a new list of the same length, so page boundaries (and
+so page numbers) survive cleaning. Text-layer artefacts such as split words ('install ed',
+'und er') are deliberately kept verbatim: clause text is quoted, never repaired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from clausetrace.models import Page
+
+Step = Callable[[list[str]], list[str]]
+
+PROVENANCE_RULE = re.compile(r"(?m)^-{20,}[ \t]*$")
+PROVENANCE_MAX_LINES = 40  # the rule of dashes must end the header block within this many lines
+CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+)?contents\s*$", re.IGNORECASE)
+DOT_LEADER = re.compile(r"(?:\.\s?){3,}|…")
+TOC_ENTRY = re.compile(r"(?:(?:\.\s?){3,}|…|\s)\s*(?:[0-9]{1,4}|[ivxlc]{1,6})\s*$", re.IGNORECASE)
+PAGE_FOOTER = re.compile(
+    r"^\s*(?:(?:page|p\.)\s*[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?|[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?"
+    r"|-\s*[0-9]{1,4}\s*-)\s*$",
+    re.IGNORECASE,
+)
+EDGE_LINES = 2  # running headers/footers are looked for in this many lines at each page edge
+MASK_MAX_WORDS = 6  # digits are masked only in short edge lines (page numbers, not sentences)
+RUNNING_SHARE = 0.6  # a line at the edge of at least this share of pages is a running header
+BLANK_RUNS = re.compile(r"\n{3,}")
+SPACE_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
+
+
+def lines_of(text: str) -> list[str]:
+    """Lines of a page without their newline characters."""
+    return text.split("\n")
+
+
+def strip_provenance_header(pages: list[str]) -> list[str]:
+    """Drop the mirror's header block (title, provenance ...) ended by a line of dashes."""
+    if not pages:
+        return pages
+    match = PROVENANCE_RULE.search(pages[0])
+    if not match or pages[0][: match.start()].count("\n") >= PROVENANCE_MAX_LINES:
+        return pages
+    return [pages[0][match.end() :].lstrip("\n"), *pages[1:]]
+
+
+def edge_indexes(lines: list[str]) -> list[int]:
+    """Indexes of the first and last few non-blank lines of a page."""
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:EDGE_LINES] + filled[-EDGE_LINES:]))
+
+
+def edge_key(line: str) -> str:
+    """A line compared across pages: spacing squeezed; in short lines digits masked ('Page 3')."""
+    squeezed = " ".join(line.split()).lower()
+    return re.sub(r"[0-9]+", "#", squeezed) if len(squeezed.split()) <= MASK_MAX_WORDS else squeezed
+
+
+def drop_running_headers(pages: list[str]) -> list[str]:
+    """Drop lines repeated at the top or bottom of most pages (document title, section name)."""
+    if len(pages) < 2:
+        return pages
+    split = [lines_of(page) for page in pages]
+    seen = Counter(key for lines in split for key in {edge_key(lines[i]) for i in edge_indexes(lines)})
+    needed = max(2, RUNNING_SHARE * len(pages))
+    running = {key for key, count in seen.items() if count >= needed and key}
+    out = []
+    for lines in split:
+        drop = {i for i in edge_indexes(lines) if edge_key(lines[i]) in running}
+        out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return out
+
+
+def drop_page_footers(pages: list[str]) -> list[str]:
+    """Drop page-number lines ('Page 12 of 40', '12', '- 12 -') at the top or bottom of pages."""
+    out = []
+    for page in pages:
+        lines = lines_of(page)
+        drop = {i for i in edge_indexes(lines) if PAGE_FOOTER.match(lines[i])}
+        out.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    return out
+
+
+def is_toc_entry(line: str) -> bool:
+    """A contents line: ends in a page number or a dot leader."""
+    stripped = line.rstrip()
+    return bool(TOC_ENTRY.search(stripped) or DOT_LEADER.search(stripped[-8:]))
+
+
+def contents_end(lines: list[str], start: int) -> int:
+    """Index just past the contents entries that begin at ``start`` (one wrapped line allowed)."""
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip() or is_toc_entry(line):
+            index += 1
+        elif index + 1 < len(lines) and is_toc_entry(lines[index + 1]) and lines[index + 1].strip():
+            index += 2  # an entry wrapped over two lines
+        else:
+            break
+    return index
+
+
+def drop_contents(pages: list[str]) -> list[str]:
+    """Drop a table of contents: a 'Contents' heading and the entries that follow it."""
+    out = list(pages)
+    for number, page in enumerate(out):
+        lines = lines_of(page)
+        heads = [i for i, line in enumerate(lines) if CONTENTS_HEADING.match(line)]
+        if not heads:
+            continue
+        end = contents_end(lines, heads[0] + 1)
+        out[number] = "\n".join(lines[: heads[0]] + lines[end:])
+        follow = number + 1
+        while end == len(lines) and follow < len(out):  # contents running over to the next page
+            lines = lines_of(out[follow])
+            end = contents_end(lines, 0)
+            if end == 0:
+                break
+            out[follow] = "\n".join(lines[end:])
+            follow += 1
+        break
+    return out
+
+
+def normalise_whitespace(pages: list[str]) -> list[str]:
+    """Unify newlines, squeeze spaces/tabs, strip line ends, keep line breaks (one blank max)."""
+    out = []
+    for page in pages:
+        text = page.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+        text = "\n".join(SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+        out.append(BLANK_RUNS.sub("\n\n", text).strip("\n"))
+    return out
+
+
+CLEANING_STEPS: dict[str, Step] = {
+    "strip_provenance_header": strip_provenance_header,
+    "drop_running_headers": drop_running_headers,
+    "drop_page_footers": drop_page_footers,
+    "drop_contents": drop_contents,
+    "normalise_whitespace": normalise_whitespace,
+}
+DEFAULT_STEPS: tuple[str, ...] = tuple(CLEANING_STEPS)
+PAGE_JOINER = "\n"  # pages join with a plain line break: a page break is not a paragraph break
+
+
+def clean_text(texts: list[str], steps: Sequence[str] = DEFAULT_STEPS) -> list[str]:
+    """Apply the named steps, in order, to a list of page texts."""
+    unknown = [name for name in steps if name not in CLEANING_STEPS]
+    if unknown:
+        raise ValueError(f"unknown cleaning step(s): {', '.join(unknown)}")
+    for name in steps:
+        texts = CLEANING_STEPS[name](texts)
+    return texts
+
+
+def clean_pages(
+    pages: Sequence[Page], steps: Sequence[str] = DEFAULT_STEPS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Cleaned document text plus (offset, page number) where each numbered page starts."""
+    texts = clean_text([page.text for page in pages], steps)
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for page, text in zip(pages, texts, strict=True):
+        if parts and text:
+            position += len(PAGE_JOINER)
+        if page.number is not None:
+            offsets.append((position, page.number))
+        if text:
+            parts.append(text)
+            position += len(text)
+    return PAGE_JOINER.join(parts), tuple(offsets)
