@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index import ClauseIndex
-from clausetrace.models import Clause
+from clausetrace.models import Clause, ParsedDocument
 from clausetrace.retrieve import Hit, HybridRetriever, mentioned_anchors
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
+from ingest.nodes import own_end
 
 CANNOT_ANSWER = "The indexed documents do not answer this question."
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
@@ -220,14 +221,15 @@ def refusal_reason(question: str, hits: list[Hit], index: ClauseIndex, settings:
     return ""
 
 
-def sentence_spans(clause: Clause) -> list[tuple[int, int]]:
-    """Spans (in document text) of the sentences of a clause."""
+def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]:
+    """Spans (in document text) of the sentences of a clause's own text (not its child sections)."""
+    text = doc.text[clause.start : own_end(clause, doc)]
     spans, start = [], 0
-    for m in SENTENCE_SPLIT.finditer(clause.text):
+    for m in SENTENCE_SPLIT.finditer(text):
         spans.append((start, m.start()))
         start = m.end()
-    spans.append((start, len(clause.text)))
-    return [(clause.start + s, clause.start + e) for s, e in spans if clause.text[s:e].strip()]
+    spans.append((start, len(text)))
+    return [(clause.start + s, clause.start + e) for s, e in spans if text[s:e].strip()]
 
 
 def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list[tuple[Hit, tuple[int, int]]]:
@@ -235,11 +237,12 @@ def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list
     terms = content_terms(question)
     scored = []
     for rank, hit in enumerate(hits):
-        text = index.documents[hit.clause.doc_id].text
-        for span in [hit.span] if hit.span else sentence_spans(hit.clause):
-            words = content_terms(text[span[0] : span[1]])
-            overlap = len(terms & words) / math.sqrt(len(terms) or 1)
-            bonus = 0.3 if is_obligation(text[span[0] : span[1]]) else 0.0
+        doc = index.documents[hit.clause.doc_id]
+        text = doc.text
+        for span in [hit.span] if hit.span else sentence_spans(hit.clause, doc):
+            passage = text[span[0] : span[1]]
+            overlap = len(terms & content_terms(passage)) / math.sqrt(len(terms) or 1)
+            bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
             prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
             scored.append((overlap + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
@@ -248,6 +251,11 @@ def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list
     top = sorted(best_per_clause.values(), key=lambda x: -x[0])[:MAX_SENTENCES]
     cutoff = top[0][0] * 0.5
     return [(hit, span) for score, rank, hit, span in sorted(top, key=lambda x: x[1]) if score >= cutoff]
+
+
+def is_heading(passage: str) -> bool:
+    """A short line without closing punctuation: a heading, not an answer."""
+    return len(passage.split()) < 15 and not passage.rstrip().endswith((".", ";", ":", ")"))
 
 
 def citation(n: int, hit: Hit, index: ClauseIndex) -> Citation:

@@ -8,7 +8,7 @@ from functools import lru_cache
 import Stemmer
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]+")
-SENTENCE_SPLIT = re.compile(r"(?<=[a-z0-9)\]][.])\s+(?=[A-Z(])")
+SENTENCE_SPLIT = re.compile(r"(?<=[a-z0-9)\]*][.])\s+(?=[A-Z(*])|\s*\n\s*\n\s*")
 OBLIGATION = re.compile(
     r"\b(must|shall|is required to|are required to|all reasonable steps|is obliged to)\b", re.I
 )
