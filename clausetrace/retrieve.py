@@ -12,6 +12,7 @@ from typing import Literal
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.retrievers.bm25 import BM25Retriever
 
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause
@@ -125,6 +126,7 @@ class HybridRetriever(BaseRetriever):
         self.rrf_k, self.dense_weight, self.bm25_weight = rrf_k, dense_weight, bm25_weight
         self.node_count = len(index.vector_index.index_struct.nodes_dict)
         self._dense = index.vector_index.as_retriever(similarity_top_k=min(candidates, self.node_count))
+        self._lexical = BM25Retriever(existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k)
         self.last_dense: dict[str, float] = {}
         self.last_bm25: dict[str, float] = {}
 
@@ -144,13 +146,12 @@ class HybridRetriever(BaseRetriever):
         return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
 
     def _bm25(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        self.index.bm25.similarity_top_k = min(self.candidates, self.node_count)
-        return [h for h in self.index.bm25.retrieve(query_bundle) if (h.score or 0) > 0]
+        return [h for h in self._lexical.retrieve(query_bundle) if (h.score or 0) > 0]
 
     def set_candidates(self, n: int) -> None:
         """Widen or narrow the per-retriever candidate pool."""
         self.candidates = n
-        self._dense.similarity_top_k = min(n, self.node_count)
+        self._dense.similarity_top_k = self._lexical.similarity_top_k = min(n, self.node_count)
 
     def search(
         self,

@@ -79,12 +79,12 @@ def _markdown(report: EvalReport, docs: dict[str, float]) -> str:
     lines += ["", "![recall@k](recall_at_k.png)", "![per document](recall_per_document.png)",
               "![latency](latency.png)", "", "## Failures first", "",
               "| id | question | refused | hit rank | cited |", "|---|---|---|---|---|"]
-    for q in sorted(report.questions, key=_failure_order):
+    for q in sorted(report.questions, key=failure_order):
         lines.append(f"| {q.id} | {q.question.replace('|', '/')} | {q.refused} | {q.hit_rank} | "
                      f"{', '.join(q.cited)} |")
     return "\n".join(lines) + "\n"
 
 
-def _failure_order(q: QuestionResult) -> tuple[int, str]:
+def failure_order(q: QuestionResult) -> tuple[int, str]:
     failed = (q.answerable and (q.refused or not q.flags.citation_hit)) or (not q.answerable and not q.refused)
     return (0 if failed else 1, q.id)
