@@ -23,7 +23,6 @@ from ingest.nodes import own_end
 
 CANNOT_ANSWER = "The indexed documents do not answer this question."
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
-MAX_SENTENCES = 3
 
 
 class Citation(BaseModel):
@@ -183,7 +182,9 @@ def compose(question: str, hits: list[Hit], index: ClauseIndex, settings: Settin
     if reason:
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
-    chosen = choose_sentences(question, hits, index)
+    chosen = primary_first(
+        choose_sentences(question, hits, index, settings.max_sentences, settings.sentence_cutoff), index
+    )
     cited = list(dict.fromkeys(hit.clause.key for hit, _ in chosen))
     by_key = {h.clause.key: h for h in hits}
     citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
@@ -232,8 +233,10 @@ def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]
     return [(clause.start + s, clause.start + e) for s, e in spans if text[s:e].strip()]
 
 
-def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list[tuple[Hit, tuple[int, int]]]:
-    """The best sentence of each useful clause, obligations first, at most MAX_SENTENCES."""
+def choose_sentences(
+    question: str, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
+) -> list[tuple[Hit, tuple[int, int]]]:
+    """The best sentence of each useful clause (obligations first), at most limit, within cutoff of the best."""
     terms = content_terms(question)
     scored = []
     for rank, hit in enumerate(hits):
@@ -248,9 +251,22 @@ def choose_sentences(question: str, hits: list[Hit], index: ClauseIndex) -> list
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
     for item in sorted(scored, key=lambda x: -x[0]):
         best_per_clause.setdefault(item[2].clause.key, item)
-    top = sorted(best_per_clause.values(), key=lambda x: -x[0])[:MAX_SENTENCES]
-    cutoff = top[0][0] * 0.5
-    return [(hit, span) for score, rank, hit, span in sorted(top, key=lambda x: x[1]) if score >= cutoff]
+    top = sorted(best_per_clause.values(), key=lambda x: -x[0])[:limit]
+    floor = top[0][0] * cutoff
+    return [(hit, span) for score, rank, hit, span in sorted(top, key=lambda x: x[1]) if score >= floor]
+
+
+def primary_first(
+    chosen: list[tuple[Hit, tuple[int, int]]], index: ClauseIndex
+) -> list[tuple[Hit, tuple[int, int]]]:
+    """Quote the instruments before guidance about them; drop guidance that only quotes a cited clause."""
+    primary = [item for item in chosen if index.source_of(item[0].clause).family != "guidance"]
+    cited = {hit.clause.anchor for hit, _ in primary}
+    guidance = [
+        item for item in chosen
+        if item not in primary and not set(index.quoted_instruments(item[0].clause)) & cited
+    ]
+    return primary + guidance
 
 
 def is_heading(passage: str) -> bool:

@@ -26,13 +26,17 @@ class Settings(BaseSettings):
     max_node_words: int = Field(default=180, description="Split clauses longer than this")
     k: int = Field(default=5, description="Clauses cited per answer at most")
     candidates: int = Field(default=30, description="Candidates per retriever before fusion")
-    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant")
-    dense_weight: float = Field(default=1.0, description="Weight of the dense ranking in RRF")
-    bm25_weight: float = Field(default=1.0, description="Weight of the BM25 ranking in RRF")
+    rrf_k: int = Field(default=30, description="Reciprocal-rank-fusion constant")
+    dense_weight: float = Field(default=0.5, description="Weight of the dense ranking in RRF")
+    bm25_weight: float = Field(default=1.5, description="Weight of the BM25 ranking in RRF")
     min_dense_score: float = Field(
         default=0.30, description="Refuse when the best cosine similarity is below this"
     )
     min_term_coverage: float = Field(
         default=0.5, description="Refuse when the top clauses share less of the question's key terms"
+    )
+    max_sentences: int = Field(default=3, description="Quoted sentences (and clauses cited) per answer at most")
+    sentence_cutoff: float = Field(
+        default=0.5, description="Quote a clause only if its best sentence scores this share of the top one"
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted")
