@@ -394,7 +394,7 @@ def show_cross_references(answer: Answer) -> None:
 
 
 def page_obligations(index: ClauseIndex) -> None:
-    from clausetrace.obligations import filter_register, to_csv
+    from clausetrace.register import filter_register, to_csv
 
     st.title("Obligations")
     st.caption(

@@ -267,7 +267,7 @@ def _print_eval(report: Any, comparison: Any, failures: list[str]) -> None:
 def obligations(party: str | None, prefix: str | None, version: str | None, fmt: str,
                 index_dir: Path | None, as_json: bool) -> None:
     """List the obligation register: party, modality, action, conditions, clause."""
-    from clausetrace.obligations import filter_register, to_csv, to_table_rows
+    from clausetrace.register import filter_register, to_csv, to_table_rows
 
     index = open_index(index_dir)
     rows = filter_register(index.obligations, party=party, prefix=prefix, version=version)

@@ -247,7 +247,7 @@ def build_index(
 
 def _analyse(docs: list[ParsedDocument]) -> tuple[list[Obligation], list[Reference]]:
     """The obligation register and the cross-references, extracted once at ingest."""
-    from clausetrace.obligations import build_register
+    from clausetrace.register import build_register
     from clausetrace.xrefs import document_references
 
     return build_register(docs), [ref for d in docs for ref in document_references(d)]

@@ -24,16 +24,13 @@ Decisions (see tests/test_obligations.py for the cases that pin them):
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clausetrace.models import Clause, ParsedDocument
+from clausetrace.models import Clause
 
 Modality = Literal[
     "must",
@@ -132,7 +129,6 @@ REF_LIST_RE = re.compile(
     rf"(?<![-\w])paragraphs?\s+(?:paragraphs?\s+)?(?P<refs>{NUM}(?:{REF_SEP}{NUM})*)", re.I
 )
 REF_TOKEN_RE = re.compile(rf"(?P<to>\bto\s+)?(?P<num>{NUM})")
-THIS_PARAGRAPH_RE = re.compile(r"\bthis paragraph\b", re.I)
 
 SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“]*[A-Z])|\s*\n\s*")
 ABBREVIATIONS = frozenset({"e.g", "i.e", "no", "reg", "etc", "cf", "viz", "para", "paras", "ltd", "co"})
@@ -160,15 +156,8 @@ INLINE_CONDITION_RES: tuple[re.Pattern[str], ...] = (
 PARENTHETICAL_CONDITION_RE = re.compile(
     r"^,\s*(?P<cond>(?:where|if|unless|subject\s+to|in\s+respect\s+of|by|as\s+soon\s+as)\b[^,]*),\s*"
 )
-SCOPE_RE = re.compile(
-    r"^(?P<subj>(?:The\s+requirements?\s+in\s+)?(?:[Pp]aragraphs?|This\s+paragraph)\b[^;:]*?)"
-    r"\s+(?:applies|apply|has\s+effect)\b"
-)
 SCOPE_PHRASE_RE = re.compile(r"\bappl(?:y|ies)\b")
 SUBJECT_TO_PHRASE_RE = re.compile(r"\b(?:subject to|except|save|unless)\b", re.I)
-SUBJECT_TO_DECL_RE = re.compile(
-    r"^The\s+requirements?\s+in\s+(?P<subj>.+?)\s+(?:is|are)\s+subject\s+to\s+(?P<obj>.+)$", re.S
-)
 
 LICENCE_CONTEXT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("GSL", re.compile(r"\bGas\s+Suppl(?:y|ier)\s+Licen[cs]es?\b", re.I)),
@@ -181,20 +170,6 @@ QUOTED_RES: tuple[tuple[str | None, re.Pattern[str]], ...] = (
     (None, re.compile(r"\bLicen[cs]e\s+Condition\s+(?P<num>\d+[A-Z]?\.\d+)", re.I)),
     (None, re.compile(r"\b(?P<doc>SMETS|CHTS|GBCS)\b[^.\n]{0,40}?\bSection\s+(?P<num>\d+(?:\.\d+)+)")),
 )
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "anchor",
-    "version",
-    "party",
-    "modality",
-    "action",
-    "conditions",
-    "exception_to",
-    "subject_to",
-    "sentence",
-)
-LIST_SEPARATOR = "; "
-TABLE_ACTION_WIDTH = 90
 
 
 class Obligation(BaseModel):
@@ -263,15 +238,6 @@ class Hit:
     exception_to: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Qualifier:
-    """A clause that qualifies other clauses: 'subject_to' or 'scoped_by'."""
-
-    kind: Literal["subject_to", "scoped_by"]
-    targets: tuple[str, ...]
-    anchors: tuple[str, ...]
-
-
 def normalise_party(text: str, prefix: str, licence: str | None = None) -> str:
     """Canonical party for a spelling; 'the licensee' depends on the licence (prefix or context)."""
     bare = re.sub(rf"^{DETERMINER}", "", text.strip(" *_'\"‘“"), flags=re.I)
@@ -310,89 +276,6 @@ def extract_obligations(clause: Clause, doc_text: str, *, secondary: bool | None
         quoted = _quoted_from(text[:b], licence) if secondary else None
         found += _sentence_obligations(clause, text[a:b], clause.start + a, licence, secondary, quoted)
     return found
-
-
-def extract_qualifiers(clause: Clause, doc_text: str) -> list[Qualifier]:
-    """'The requirement in paragraph X is subject to ...' and 'Paragraphs X to Y apply ...'."""
-    text = doc_text[clause.start : clause.end]
-    found = []
-    for index, (a, b) in enumerate(split_sentences(text)):
-        if index == 0 and (number := LEADING_NUMBER_RE.match(text[a:b])):
-            a += number.end()
-        qualifier = _qualifier(clause, text[a:b])
-        if qualifier:
-            found.append(qualifier)
-    return found
-
-
-def extraction_units(clauses: Iterable[Clause]) -> list[tuple[Clause, int]]:
-    """Numbered clauses to read, each with the end of its own text (before nested numbered ones)."""
-    numbered = sorted((c for c in clauses if not c.is_subclause), key=lambda c: (c.start, -c.end))
-    units = []
-    for i, clause in enumerate(numbered):
-        inner = [c.start for c in numbered[i + 1 :] if clause.start < c.start < clause.end]
-        units.append((clause, min(inner, default=clause.end)))
-    return units
-
-
-def build_register(docs: Sequence[ParsedDocument]) -> list[Obligation]:
-    """Obligations of a corpus, in document order, with cross-clause qualifiers applied."""
-    register: list[Obligation] = []
-    for doc in docs:
-        secondary = doc.source.family == "guidance"
-        found: list[Obligation] = []
-        qualifiers: list[Qualifier] = []
-        for clause, end in extraction_units(doc.clauses):
-            unit = _replace_span(clause, end)
-            found += extract_obligations(unit, doc.text, secondary=secondary)
-            qualifiers += extract_qualifiers(unit, doc.text)
-        register += _apply_qualifiers(found, qualifiers)
-    return register
-
-
-def filter_register(
-    obligations: Iterable[Obligation],
-    party: str | None = None,
-    prefix: str | None = None,
-    version: str | None = None,
-) -> list[Obligation]:
-    """Obligations whose normalised party contains ``party`` (any case), of a prefix and version."""
-    return [
-        o
-        for o in obligations
-        if (party is None or party.lower() in o.party.lower())
-        and (prefix is None or o.prefix.lower() == prefix.lower())
-        and (version is None or o.version == version)
-    ]
-
-
-def to_csv(obligations: Iterable[Obligation], columns: Sequence[str] = CSV_COLUMNS) -> str:
-    """CSV text of the register; list fields are joined with '; '."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for obligation in obligations:
-        writer.writerow({c: _cell(getattr(obligation, c)) for c in columns})
-    return buffer.getvalue()
-
-
-def to_table_rows(obligations: Iterable[Obligation]) -> list[dict[str, str]]:
-    """Short rows for a human table: anchor, version, party, modality, action, qualifiers."""
-    rows = []
-    for o in obligations:
-        action = o.action if len(o.action) <= TABLE_ACTION_WIDTH else o.action[: TABLE_ACTION_WIDTH - 1] + "…"
-        qualifiers = [f"subject to {a}" for a in o.subject_to] + [f"exception to {a}" for a in o.exception_to]
-        rows.append(
-            {
-                "anchor": o.anchor,
-                "version": o.version,
-                "party": o.party,
-                "modality": o.modality,
-                "action": action,
-                "qualifiers": LIST_SEPARATOR.join(qualifiers),
-            }
-        )
-    return rows
 
 
 def resolve_references(text: str, prefix: str) -> list[str]:
@@ -667,44 +550,6 @@ def _counterparties(action: str, own: list[str], prefix: str, licence: str | Non
     return list(dict.fromkeys(p for p in named if p not in own and p != LICENSEE))
 
 
-# --- qualifiers and register linking --------------------------------------------------------
-
-
-def _qualifier(clause: Clause, sentence: str) -> Qualifier | None:
-    """A qualifier declared by one sentence, if it is one."""
-    declared = SUBJECT_TO_DECL_RE.match(sentence)
-    if declared:
-        targets = resolve_references(declared["subj"], clause.prefix)
-        anchors = resolve_references(declared["obj"], clause.prefix)
-        return Qualifier("subject_to", tuple(targets), tuple(anchors)) if targets else None
-    scope = SCOPE_RE.match(sentence)
-    if not scope or re.search(r"\b(?:not|cease|which|it)\b", scope["subj"]) or MODAL_RE.search(scope["subj"]):
-        return None
-    targets = resolve_references(scope["subj"], clause.prefix)
-    if not targets and THIS_PARAGRAPH_RE.fullmatch(scope["subj"].strip()):
-        targets = [clause.anchor]
-    return Qualifier("scoped_by", tuple(targets), (clause.anchor,)) if targets else None
-
-
-def _apply_qualifiers(found: list[Obligation], qualifiers: list[Qualifier]) -> list[Obligation]:
-    """Copy 'subject to' / 'applies' declarations onto the obligations they target."""
-    extra: dict[tuple[str, str], list[str]] = {}
-    for q in qualifiers:
-        for target in q.targets:
-            extra.setdefault((target, q.kind), []).extend(a for a in q.anchors if a != target)
-    party_of = {o.anchor: o.party for o in found if o.modality != "exception"}
-    linked = []
-    for o in found:
-        update: dict[str, object] = {
-            kind: list(dict.fromkeys([*getattr(o, kind), *extra.get((o.anchor, kind), [])]))
-            for kind in ("subject_to", "scoped_by")
-        }
-        if o.modality == "exception" and not o.party_text and o.exception_to:
-            update["party"] = party_of.get(o.exception_to[0], o.party)
-        linked.append(o.model_copy(update=update))
-    return linked
-
-
 # --- small helpers --------------------------------------------------------------------------
 
 
@@ -728,13 +573,6 @@ def _quoted_from(text: str, licence: str | None) -> str | None:
             if best is None or m.end() > best[0]:
                 best = (m.end(), f"{doc} {m['num']}")
     return best[1] if best else None
-
-
-def _replace_span(clause: Clause, end: int) -> Clause:
-    """The clause cut to end at ``end`` (its own text, before nested numbered clauses)."""
-    if end == clause.end:
-        return clause
-    return replace(clause, end=end, text=clause.text[: end - clause.start])
 
 
 def _expand(first: str | None, last: str) -> list[str]:
@@ -771,10 +609,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _cell(value: object) -> str:
-    """One CSV cell: lists joined with '; ', None as ''."""
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return "" if value is None else str(value)

@@ -136,7 +136,7 @@ def test_cross_reference_opens_the_clause_browser(app):
 
 
 def test_obligations_page_has_register_csv_and_charts(app):
-    from clausetrace.obligations import CSV_COLUMNS
+    from clausetrace.register import CSV_COLUMNS
 
     at = go(app, "Obligations")
     frame = at.dataframe[0].value

@@ -10,16 +10,18 @@ import pytest
 
 from clausetrace.models import Clause, ParsedDocument, Source
 from clausetrace.obligations import (
-    CSV_COLUMNS,
     PARTY_SPELLINGS,
     Obligation,
-    build_register,
     extract_obligations,
-    extraction_units,
-    filter_register,
     normalise_party,
     resolve_references,
     split_sentences,
+)
+from clausetrace.register import (
+    CSV_COLUMNS,
+    build_register,
+    extraction_units,
+    filter_register,
     to_csv,
     to_table_rows,
 )
