@@ -47,9 +47,18 @@ def cold_start(index: Path) -> float:
     """Seconds for a fresh process to answer one question."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "clausetrace", "ask", "Who must install smart meters?",
-         "--index", str(index), "--json"],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "clausetrace",
+            "ask",
+            "Who must install smart meters?",
+            "--index",
+            str(index),
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - started
 

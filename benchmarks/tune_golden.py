@@ -16,9 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from clausetrace.answer import make_retriever  # noqa: E402
 from clausetrace.index import load_index  # noqa: E402
 from clausetrace.settings import Settings  # noqa: E402
-from eval.harness import DEFAULT_GOLDEN, load_golden, retriever_for, run_question  # noqa: E402
+from eval.harness import DEFAULT_GOLDEN, load_golden, run_question  # noqa: E402
 from eval.metrics import GoldenQuestion, summarise  # noqa: E402
 
 FUSION_GRID = {
@@ -38,7 +39,7 @@ REFUSAL_GRID = {
 
 def score(index, items: list[GoldenQuestion], settings: Settings) -> dict[str, float | int]:
     """Summary metrics of one configuration over some questions."""
-    retriever = retriever_for(index, settings, "hybrid")
+    retriever = make_retriever(index, settings)
     return summarise([run_question(q, index, retriever, settings, settings.k) for q in items])
 
 
@@ -76,8 +77,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=Settings().index_dir)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--stage", choices=["all", "refusal", "answer"], default="all",
-                        help="Tune everything, or only refusal, or only the answer's sentence choice.")
+    parser.add_argument(
+        "--stage",
+        choices=["all", "refusal", "answer"],
+        default="all",
+        help="Tune everything, or only refusal, or only the answer's sentence choice.",
+    )
     args = parser.parse_args()
     index = load_index(args.index)
     items = load_golden(DEFAULT_GOLDEN)
@@ -102,8 +107,15 @@ def main() -> None:
         print(json.dumps(out, indent=2))
         return
     print("chosen on odd ids:", out["chosen"], "\ncurrent defaults:", out["current_defaults"])
-    shown = ("recall_at_1", "recall_at_5", "mrr_at_10", "citation_hit_rate", "citation_precision",
-             "refusal_accuracy", "false_refusal_rate")
+    shown = (
+        "recall_at_1",
+        "recall_at_5",
+        "mrr_at_10",
+        "citation_hit_rate",
+        "citation_precision",
+        "refusal_accuracy",
+        "false_refusal_rate",
+    )
     for half in ("tune_half", "held_out_half"):
         for which in ("current", "chosen"):
             m = out[half][which]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, ParsedDocument
-from clausetrace.retrieve import Hit, HybridRetriever, mentioned_anchors
+from clausetrace.retrieve import Hit, HybridRetriever, Mode, mentioned_anchors
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 from ingest.nodes import own_end
@@ -158,10 +158,11 @@ def ask(
     return answer
 
 
-def make_retriever(index: ClauseIndex, settings: Settings) -> HybridRetriever:
-    """The hybrid retriever configured from settings."""
+def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
+    """A retriever (hybrid unless another mode is asked for) configured from settings."""
     return HybridRetriever(
         index,
+        mode=mode,
         candidates=settings.candidates,
         rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight,
@@ -236,7 +237,7 @@ def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]
 def choose_sentences(
     question: str, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
 ) -> list[tuple[Hit, tuple[int, int]]]:
-    """The best sentence of each useful clause (obligations first), at most limit, within cutoff of the best."""
+    """Best sentence per useful clause (obligations first): at most limit, within cutoff of the best."""
     terms = content_terms(question)
     scored = []
     for rank, hit in enumerate(hits):
@@ -263,7 +264,8 @@ def primary_first(
     primary = [item for item in chosen if index.source_of(item[0].clause).family != "guidance"]
     cited = {hit.clause.anchor for hit, _ in primary}
     guidance = [
-        item for item in chosen
+        item
+        for item in chosen
         if item not in primary and not set(index.quoted_instruments(item[0].clause)) & cited
     ]
     return primary + guidance
@@ -305,7 +307,11 @@ def sentence(hit: Hit, span: tuple[int, int], n: int, index: ClauseIndex) -> Ans
     """An answer sentence quoted from a clause, with its citation number."""
     text = index.documents[hit.clause.doc_id].text[span[0] : span[1]]
     return AnswerSentence(
-        text=text, citations=[n], anchors=[hit.clause.anchor], start=span[0], end=span[1],
+        text=text,
+        citations=[n],
+        anchors=[hit.clause.anchor],
+        start=span[0],
+        end=span[1],
         obligation=is_obligation(text),
     )
 
@@ -317,7 +323,10 @@ def cross_references(citations: list[Citation], index: ClauseIndex) -> list[Cros
         for ref in index.references_from(c.key):
             refs.append(
                 CrossReference(
-                    from_anchor=c.anchor, text=ref.text, target=ref.target, relation=ref.relation,
+                    from_anchor=c.anchor,
+                    text=ref.text,
+                    target=ref.target,
+                    relation=ref.relation,
                     in_corpus=index.has_anchor(ref.target),
                 )
             )

@@ -49,27 +49,43 @@ def change_answer(question: str, document: str, index: ClauseIndex) -> Answer:
         return [cited.index(c) + 1 for c in found]
 
     sentences = [_summary(_verdict(report), cite([_first(report)]))]
-    for label, items in (("changed wording", report.changed), ("was added", report.added),
-                         ("was removed", report.removed)):
+    for label, items in (
+        ("changed wording", report.changed),
+        ("was added", report.added),
+        ("was removed", report.removed),
+    ):
         for item in items[:MAX_LISTED]:
             sentences.append(_summary(f"{item.anchor} {label}{_ops(item)}.", cite([item.anchor])))
     if report.noise_only:
         anchors = [i.anchor for i in report.noise_only[:MAX_LISTED]]
-        examples = "; ".join(f"'{n.old}' vs '{n.new}'" for i in report.noise_only[:MAX_LISTED] for n in i.noise[:1])
-        sentences.append(_summary(
-            f"{', '.join(anchors)} differ only by PDF text-layer splits ({examples}), not in wording.", cite(anchors)))
+        examples = "; ".join(
+            f"'{n.old}' vs '{n.new}'" for i in report.noise_only[:MAX_LISTED] for n in i.noise[:1]
+        )
+        sentences.append(
+            _summary(
+                f"{', '.join(anchors)} differ only by PDF text-layer splits ({examples}), not in wording.",
+                cite(anchors),
+            )
+        )
     citations = [citation(n, Hit(clause=c, score=1.0, via="diff"), index) for n, c in enumerate(cited, 1)]
     for sentence in sentences:
         sentence.anchors = list(dict.fromkeys(citations[n - 1].anchor for n in sentence.citations))
-    return Answer(question=question, refused=False, sentences=sentences, citations=citations,
-                  notes=notes(citations, index))
+    return Answer(
+        question=question,
+        refused=False,
+        sentences=sentences,
+        citations=citations,
+        notes=notes(citations, index),
+    )
 
 
 def _verdict(report: DiffReport) -> str:
     counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in report.summary.items() if n)
     change = "has substantive changes" if report.substantive else "has no substantive change"
-    return (f"Comparing {report.document} as of {report.from_version} with {report.to_version} clause by "
-            f"clause, it {change} ({counts}).")
+    return (
+        f"Comparing {report.document} as of {report.from_version} with {report.to_version} clause by "
+        f"clause, it {change} ({counts})."
+    )
 
 
 def _first(report: DiffReport) -> str:

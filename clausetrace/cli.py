@@ -43,7 +43,10 @@ def json_option(command: Command) -> Command:
 def index_option(command: Command) -> Command:
     """Add --index DIR (default: settings.index_dir)."""
     return click.option(
-        "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+        "--index",
+        "index_dir",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Index folder (default: ./index or CLAUSETRACE_INDEX_DIR).",
     )(command)
 
@@ -82,10 +85,15 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--mirror", type=click.Path(path_type=Path), default=None,
-              help="Copy from this local folder instead of the official URLs (CLAUSETRACE_MIRROR).")
-@click.option("--dest", type=click.Path(path_type=Path), default=None,
-              help="Where documents go (default: corpus/raw).")
+@click.option(
+    "--mirror",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Copy from this local folder instead of the official URLs (CLAUSETRACE_MIRROR).",
+)
+@click.option(
+    "--dest", type=click.Path(path_type=Path), default=None, help="Where documents go (default: corpus/raw)."
+)
 @json_option
 def fetch(mirror: Path | None, dest: Path | None, as_json: bool) -> None:
     """Fetch the catalogued documents into corpus/raw, checking sha256."""
@@ -95,7 +103,9 @@ def fetch(mirror: Path | None, dest: Path | None, as_json: bool) -> None:
     settings = Settings()
     mirror = mirror or settings.mirror or default_mirror()
     results = fetch_sources(
-        pinned(load_catalogue(settings.sources_file)), dest or settings.corpus_dir, mirror,
+        pinned(load_catalogue(settings.sources_file)),
+        dest or settings.corpus_dir,
+        mirror,
         progress=not as_json,
     )
     if as_json:
@@ -112,15 +122,27 @@ def fetch(mirror: Path | None, dest: Path | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--prefix", default=None, help="Citation prefix for PATHS (ESL, SEC, SMETS, ...).")
-@click.option("--family", type=click.Choice(["licence", "sec", "spec", "guidance"]), default=None,
-              help="Numbering grammar for PATHS.")
+@click.option(
+    "--family",
+    type=click.Choice(["licence", "sec", "spec", "guidance"]),
+    default=None,
+    help="Numbering grammar for PATHS.",
+)
 @click.option("--version", "version", default=None, help="Version label for PATHS (e.g. 2025-08-01).")
 @click.option("--title", default=None, help="Title for PATHS.")
 @click.option("--no-catalogue", is_flag=True, help="Index only PATHS, not corpus/raw.")
 @index_option
 @json_option
-def ingest(paths: tuple[Path, ...], prefix: str | None, family: str | None, version: str | None,
-           title: str | None, no_catalogue: bool, index_dir: Path | None, as_json: bool) -> None:
+def ingest(
+    paths: tuple[Path, ...],
+    prefix: str | None,
+    family: str | None,
+    version: str | None,
+    title: str | None,
+    no_catalogue: bool,
+    index_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Parse documents into clauses and build the index (atomically)."""
     from clausetrace.index import build_index
     from ingest import ingest_corpus
@@ -129,25 +151,35 @@ def ingest(paths: tuple[Path, ...], prefix: str | None, family: str | None, vers
     settings = Settings()
     started = time.perf_counter()
     sources = [] if no_catalogue else pinned(load_catalogue(settings.sources_file))
-    overrides = {k: v for k, v in {"prefix": prefix, "family": family, "version": version,
-                                   "title": title}.items() if v}
+    overrides = {
+        k: v for k, v in {"prefix": prefix, "family": family, "version": version, "title": title}.items() if v
+    }
     docs, problems = ingest_corpus(sources, settings.corpus_dir, list(paths), **overrides)
     for line in problems:
         click.echo(f"skipped: {line}", err=True)
     if not docs:
-        raise ClausetraceError("nothing to index: fetch the corpus first (`clausetrace fetch`) "
-                               "or give document paths; the previous index is unchanged")
-    manifest = build_index(docs, index_dir or settings.index_dir, settings.cache_dir,
-                           max_node_words=settings.max_node_words, skipped=problems,
-                           progress=not as_json)
+        raise ClausetraceError(
+            "nothing to index: fetch the corpus first (`clausetrace fetch`) "
+            "or give document paths; the previous index is unchanged"
+        )
+    manifest = build_index(
+        docs,
+        index_dir or settings.index_dir,
+        settings.cache_dir,
+        max_node_words=settings.max_node_words,
+        skipped=problems,
+        progress=not as_json,
+    )
     if as_json:
         emit(manifest)
         return
     c = manifest.counts
-    click.echo(f"Indexed {c['documents']} documents: {c['clauses']} clauses, {c['nodes']} nodes, "
-               f"{c['definitions']} definitions, {c.get('obligations', 0)} obligations "
-               f"({c['embedded']} embedded, the rest from cache) in {time.perf_counter() - started:.1f}s "
-               f"-> {index_dir or settings.index_dir}")
+    click.echo(
+        f"Indexed {c['documents']} documents: {c['clauses']} clauses, {c['nodes']} nodes, "
+        f"{c['definitions']} definitions, {c.get('obligations', 0)} obligations "
+        f"({c['embedded']} embedded, the rest from cache) in {time.perf_counter() - started:.1f}s "
+        f"-> {index_dir or settings.index_dir}"
+    )
 
 
 @cli.command()
@@ -163,8 +195,9 @@ def show(anchor: str, version: str | None, index_dir: Path | None, as_json: bool
     if as_json:
         emit(view)
         return
-    click.echo(click.style(view.anchor, bold=True) + f"  ({view.title}, version {view.version}, "
-               f"{view.pages})")
+    click.echo(
+        click.style(view.anchor, bold=True) + f"  ({view.title}, version {view.version}, {view.pages})"
+    )
     if view.title_path:
         click.echo(" › ".join(view.title_path))
     if view.other_versions:
@@ -181,14 +214,22 @@ def show(anchor: str, version: str | None, index_dir: Path | None, as_json: bool
 @click.option("--party", default=None, help="Only clauses with obligations of this party.")
 @index_option
 @json_option
-def ask(question: str, k: int | None, prefix: str | None, version: str | None, party: str | None,
-        index_dir: Path | None, as_json: bool) -> None:
+def ask(
+    question: str,
+    k: int | None,
+    prefix: str | None,
+    version: str | None,
+    party: str | None,
+    index_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Answer a question with citations to clause text, or say the corpus does not answer it."""
     from clausetrace.answer import ask as answer_question
     from clausetrace.render import answer_text
 
-    answer = answer_question(question, open_index(index_dir), k=k, prefix=prefix,
-                             version=version, party=party)
+    answer = answer_question(
+        question, open_index(index_dir), k=k, prefix=prefix, version=version, party=party
+    )
     if as_json:
         emit(answer)
     else:
@@ -196,30 +237,71 @@ def ask(question: str, k: int | None, prefix: str | None, version: str | None, p
 
 
 @cli.command("eval")
-@click.option("--golden", type=click.Path(path_type=Path), default=None,
-              help="Golden JSONL file (default: eval/golden/gb.jsonl).")
+@click.option(
+    "--golden",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Golden JSONL file (default: eval/golden/gb.jsonl).",
+)
 @click.option("--k", type=int, default=None, help="Clauses given to the answerer (default 5).")
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid",
-              help="Retrieval mode of the headline metrics.")
-@click.option("--compare", "baseline", type=click.Path(path_type=Path), default=None,
-              help="Baseline report to compare with (e.g. eval/baseline.json).")
-@click.option("--report", "report_dir", type=click.Path(path_type=Path), default=None,
-              help="Write a Markdown report with plots into this folder.")
-@click.option("--save", "save_path", type=click.Path(path_type=Path), default=None,
-              help="Save the full report JSON here (regenerate eval/baseline.json deliberately).")
-@click.option("--check", "thresholds", type=click.Path(path_type=Path), default=None,
-              help="Fail (exit 1) when a metric is below the thresholds in this TOML file.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "bm25"]),
+    default="hybrid",
+    help="Retrieval mode of the headline metrics.",
+)
+@click.option(
+    "--compare",
+    "baseline",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Baseline report to compare with (e.g. eval/baseline.json).",
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write a Markdown report with plots into this folder.",
+)
+@click.option(
+    "--save",
+    "save_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Save the full report JSON here (regenerate eval/baseline.json deliberately).",
+)
+@click.option(
+    "--check",
+    "thresholds",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fail (exit 1) when a metric is below the thresholds in this TOML file.",
+)
 @index_option
 @json_option
-def eval_command(golden: Path | None, k: int | None, mode: str, baseline: Path | None,
-                 report_dir: Path | None, save_path: Path | None, thresholds: Path | None,
-                 index_dir: Path | None, as_json: bool) -> None:
+def eval_command(
+    golden: Path | None,
+    k: int | None,
+    mode: str,
+    baseline: Path | None,
+    report_dir: Path | None,
+    save_path: Path | None,
+    thresholds: Path | None,
+    index_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Run a golden Q&A set: retrieval, citation, party and refusal metrics, per mode."""
     from eval import harness
 
     golden = golden or harness.DEFAULT_GOLDEN
-    report = harness.evaluate(open_index(index_dir), golden, k=k, mode=mode,  # type: ignore[arg-type]
-                              progress=not as_json)
+    report = harness.evaluate(
+        open_index(index_dir),
+        golden,
+        k=k,
+        mode=mode,  # type: ignore[arg-type]
+        progress=not as_json,
+    )
     comparison = harness.compare(report, harness.load_report(baseline), str(baseline)) if baseline else None
     if save_path:
         harness.save(report, save_path)
@@ -242,16 +324,19 @@ def _print_eval(report: Any, comparison: Any, failures: list[str]) -> None:
     click.echo(f"{report.golden}: {report.metrics['n']} questions, mode {report.mode}, k={report.k}")
     for key, value in report.metrics.items():
         delta = f"  ({comparison.deltas[key]:+.3f})" if comparison and key in comparison.deltas else ""
-        click.echo(f"  {key:>22}: {value:.3f}{delta}" if isinstance(value, float) else f"  {key:>22}: {value}")
+        click.echo(
+            f"  {key:>22}: {value:.3f}{delta}" if isinstance(value, float) else f"  {key:>22}: {value}"
+        )
     for mode, m in report.modes.items():
-        click.echo(f"  {mode:>8}: R@1 {m['recall_at_1']:.3f}  R@5 {m['recall_at_5']:.3f}  "
-                   f"R@10 {m['recall_at_10']:.3f}  MRR@10 {m['mrr_at_10']:.3f}")
+        click.echo(
+            f"  {mode:>8}: R@1 {m['recall_at_1']:.3f}  R@5 {m['recall_at_5']:.3f}  "
+            f"R@10 {m['recall_at_10']:.3f}  MRR@10 {m['mrr_at_10']:.3f}"
+        )
     if comparison:
         click.echo(f"Changes against {comparison.baseline}: {len(comparison.changes)} questions")
         for c in comparison.changes:
             flip = " refusal flip" if c.refusal[0] != c.refusal[1] else ""
-            click.echo(f"  {c.id}: rank {c.hit_rank[0]} -> {c.hit_rank[1]}{flip}; "
-                       f"+{c.gained} -{c.lost}")
+            click.echo(f"  {c.id}: rank {c.hit_rank[0]} -> {c.hit_rank[1]}{flip}; +{c.gained} -{c.lost}")
     for failure in failures:
         click.echo(f"THRESHOLD FAILED: {failure}", err=True)
 
@@ -260,12 +345,19 @@ def _print_eval(report: Any, comparison: Any, failures: list[str]) -> None:
 @click.option("--party", default=None, help="Only this party (case-insensitive substring).")
 @click.option("--doc", "prefix", default=None, help="Only this document prefix (ESL, SMDA-266, ...).")
 @click.option("--version", "version", default=None, help="Only this version (default: latest of each).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", help="Output format."
+)
 @index_option
 @json_option
-def obligations(party: str | None, prefix: str | None, version: str | None, fmt: str,
-                index_dir: Path | None, as_json: bool) -> None:
+def obligations(
+    party: str | None,
+    prefix: str | None,
+    version: str | None,
+    fmt: str,
+    index_dir: Path | None,
+    as_json: bool,
+) -> None:
     """List the obligation register: party, modality, action, conditions, clause."""
     from clausetrace.register import filter_register, to_csv, to_table_rows
 
@@ -300,8 +392,10 @@ def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: boo
         emit(report)
         return
     verdict = "substantive changes" if report.substantive else "no substantive change"
-    click.echo(f"{report.document}: {old} -> {new}: {verdict} "
-               f"({', '.join(f'{k} {v}' for k, v in report.summary.items())})")
+    click.echo(
+        f"{report.document}: {old} -> {new}: {verdict} "
+        f"({', '.join(f'{k} {v}' for k, v in report.summary.items())})"
+    )
     for label, items in (("added", report.added), ("removed", report.removed)):
         for item in items:
             click.echo(f"  {label}: {item.anchor}")
@@ -309,8 +403,10 @@ def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: boo
         words = " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops)
         click.echo(f"  changed: {item.anchor}: {words}")
     for item in report.noise_only:
-        click.echo(f"  text-layer noise only: {item.anchor}: "
-                   + "; ".join(f"'{n.old}' vs '{n.new}'" for n in item.noise))
+        click.echo(
+            f"  text-layer noise only: {item.anchor}: "
+            + "; ".join(f"'{n.old}' vs '{n.new}'" for n in item.noise)
+        )
 
 
 @cli.command()
@@ -327,8 +423,11 @@ def trace(anchor: str, version: str | None, index_dir: Path | None, as_json: boo
         emit(result)
         return
     click.echo(f"{result.anchor} ({result.version or 'not in corpus'})")
-    for title, edges in (("Depends on", result.depends_on), ("Refers to", result.refers_to),
-                         ("Referred to by", result.referred_by)):
+    for title, edges in (
+        ("Depends on", result.depends_on),
+        ("Refers to", result.refers_to),
+        ("Referred to by", result.referred_by),
+    ):
         click.echo(f"{title}:")
         for e in edges or []:
             where = "" if e.in_corpus else "  [not in corpus]"
@@ -351,7 +450,16 @@ def impact(anchor: str, version: str | None, index_dir: Path | None, as_json: bo
         return
     click.echo(f"A change to {result.anchor} ({result.version}) touches {len(result.items)} clauses:")
     for item in result.items:
-        owed = ", ".join(sorted({o.party for o in index.obligations
-                                 if o.anchor == item.anchor and o.version == result.version}))
-        click.echo(f"  {'  ' * (item.depth - 1)}{item.anchor} (depth {item.depth}, {item.relation})"
-                   + (f"  obligations of: {owed}" if owed else ""))
+        owed = ", ".join(
+            sorted(
+                {
+                    o.party
+                    for o in index.obligations
+                    if o.anchor == item.anchor and o.version == result.version
+                }
+            )
+        )
+        click.echo(
+            f"  {'  ' * (item.depth - 1)}{item.anchor} (depth {item.depth}, {item.relation})"
+            + (f"  obligations of: {owed}" if owed else "")
+        )

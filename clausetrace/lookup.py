@@ -74,11 +74,13 @@ def clauses_of(index: ClauseIndex, document: str, version: str) -> list[Clause]:
     """Every clause of a document ('ESL 48', 'SMDA-266') in one version, in document order."""
     name = canonical_anchor(document)
     inside = [
-        c for c in index.clauses.values()
+        c
+        for c in index.clauses.values()
         if c.version == version and (c.prefix == name or c.anchor.startswith((name + ".", name + "(")))
     ]
     if not inside:
-        have = sorted({c.version for c in index.clauses.values()
-                       if c.prefix == name or c.anchor.startswith(name + ".")})
+        have = sorted(
+            {c.version for c in index.clauses.values() if c.prefix == name or c.anchor.startswith(name + ".")}
+        )
         raise UnknownAnchorError(f"{name} @ {version}", [f"{name} @ {v}" for v in have])
     return sorted(inside, key=lambda c: (c.doc_id, c.start, -c.end))

@@ -31,6 +31,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from clausetrace.models import Clause
+from ingest.spans import trim_span
 
 Modality = Literal[
     "must",
@@ -260,7 +261,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = m.end()
     spans.append((start, len(text)))
-    return [s for s in (_trim(text, a, b) for a, b in spans) if s[1] > s[0]]
+    return [s for s in (trim_span(text, a, b) for a, b in spans) if s[1] > s[0]]
 
 
 def extract_obligations(clause: Clause, doc_text: str, *, secondary: bool | None = None) -> list[Obligation]:
@@ -600,12 +601,3 @@ def _clean(action: str) -> str:
     action = re.sub(r"\s+", " ", action.replace("*", "")).strip()
     action = re.sub(r"^[:,\s]+", "", action)
     return TRAILING_FILLER_RE.sub("", action).rstrip(". ").strip()
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span so it neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

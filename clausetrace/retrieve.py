@@ -126,7 +126,9 @@ class HybridRetriever(BaseRetriever):
         self.rrf_k, self.dense_weight, self.bm25_weight = rrf_k, dense_weight, bm25_weight
         self.node_count = len(index.vector_index.index_struct.nodes_dict)
         self._dense = index.vector_index.as_retriever(similarity_top_k=min(candidates, self.node_count))
-        self._lexical = BM25Retriever(existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k)
+        self._lexical = BM25Retriever(
+            existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k
+        )
         self.last_dense: dict[str, float] = {}
         self.last_bm25: dict[str, float] = {}
 
@@ -166,7 +168,9 @@ class HybridRetriever(BaseRetriever):
         filtered = bool(prefix or version or keep)
         self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
         fused = [h for h in self._fused_hits(question) if self._admits(h.clause, prefix, version, keep)]
-        direct = [h for h in self._direct_hits(question, version) if self._admits(h.clause, prefix, version, keep)]
+        direct = [
+            h for h in self._direct_hits(question, version) if self._admits(h.clause, prefix, version, keep)
+        ]
         scopes = tuple(a + "." for a in named_anchors(question, self.index) if a not in self.index.by_anchor)
         in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
         return _unique(direct + in_scope + fused)[:k]
@@ -206,12 +210,13 @@ class HybridRetriever(BaseRetriever):
         return hits
 
     def _definition_hits(self, question: str, version: str | None) -> list[Hit]:
-        """The clauses defining the longest defined term the question mentions (in a named condition first)."""
+        """Clauses defining the terms the question mentions (those in a named condition first)."""
         scopes = tuple(a + "." for a in named_anchors(question, self.index))
         found = []
         for definition in self.index.defined_in(question):
             clause = self.index.clauses.get(f"{definition.anchor}@{definition.version}")
             if clause and version in (None, clause.version):
-                found.append(Hit(clause=clause, score=1.0, via="definition",
-                                 span=(definition.start, definition.end)))
+                found.append(
+                    Hit(clause=clause, score=1.0, via="definition", span=(definition.start, definition.end))
+                )
         return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))

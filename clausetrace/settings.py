@@ -15,9 +15,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CLAUSETRACE_", extra="forbid")
 
-    sources_file: Path = Field(
-        default=REPO_ROOT / "corpus" / "sources.toml", description="Corpus catalogue"
-    )
+    sources_file: Path = Field(default=REPO_ROOT / "corpus" / "sources.toml", description="Corpus catalogue")
     corpus_dir: Path = Field(default=Path("corpus/raw"), description="Fetched documents")
     index_dir: Path = Field(default=Path("index"), description="Built index folder")
     cache_dir: Path = Field(default=Path(".cache"), description="Embedding cache")
@@ -30,12 +28,14 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=0.5, description="Weight of the dense ranking in RRF")
     bm25_weight: float = Field(default=1.5, description="Weight of the BM25 ranking in RRF")
     min_dense_score: float = Field(
-        default=0.30, description="Refuse when the best cosine similarity is below this"
+        default=0.40, description="Refuse when the best cosine similarity is below this"
     )
     min_term_coverage: float = Field(
         default=0.5, description="Refuse when the top clauses share less of the question's key terms"
     )
-    max_sentences: int = Field(default=3, description="Quoted sentences (and clauses cited) per answer at most")
+    max_sentences: int = Field(
+        default=3, description="Quoted sentences (and clauses cited) per answer at most"
+    )
     sentence_cutoff: float = Field(
         default=0.5, description="Quote a clause only if its best sentence scores this share of the top one"
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm import tqdm
 
-from clausetrace.answer import compose
+from clausetrace.answer import compose, make_retriever
 from clausetrace.errors import ClausetraceError
 from clausetrace.index import ClauseIndex
 from clausetrace.retrieve import HybridRetriever, Mode
@@ -80,14 +80,6 @@ def run_question(
     )
 
 
-def retriever_for(index: ClauseIndex, settings: Settings, mode: Mode) -> HybridRetriever:
-    """A retriever in one mode with the configured fusion settings."""
-    return HybridRetriever(
-        index, mode=mode, candidates=settings.candidates, rrf_k=settings.rrf_k,
-        dense_weight=settings.dense_weight, bm25_weight=settings.bm25_weight,
-    )
-
-
 def evaluate(
     index: ClauseIndex,
     golden: Path = DEFAULT_GOLDEN,
@@ -105,7 +97,7 @@ def evaluate(
     modes = [m for m in MODES if m != mode] if compare_modes else []
     results: dict[str, list[QuestionResult]] = {}
     for current in [mode, *modes]:
-        retriever = retriever_for(index, settings, current)
+        retriever = make_retriever(index, settings, current)
         bar = tqdm(items, desc=f"eval {current}", disable=not progress, leave=False)
         results[current] = [run_question(item, index, retriever, settings, k) for item in bar]
     return EvalReport(
@@ -165,13 +157,20 @@ def compare(report: EvalReport, baseline: EvalReport, baseline_path: str) -> Com
         gained = [a for a in now.retrieved if a not in old.retrieved]
         lost = [a for a in old.retrieved if a not in now.retrieved]
         if gained or lost or old.refused != now.refused or old.hit_rank != now.hit_rank:
-            changes.append(QuestionChange(
-                id=now.id, question=now.question, gained=gained, lost=lost,
-                hit_rank=(old.hit_rank, now.hit_rank), refusal=(old.refused, now.refused),
-            ))
+            changes.append(
+                QuestionChange(
+                    id=now.id,
+                    question=now.question,
+                    gained=gained,
+                    lost=lost,
+                    hit_rank=(old.hit_rank, now.hit_rank),
+                    refusal=(old.refused, now.refused),
+                )
+            )
     deltas = {
         key: round(float(value) - float(baseline.metrics[key]), 4)
-        for key, value in report.metrics.items() if key in baseline.metrics
+        for key, value in report.metrics.items()
+        if key in baseline.metrics
     }
     return Comparison(baseline=baseline_path, deltas=deltas, changes=changes)
 
@@ -180,11 +179,13 @@ def check_thresholds(metrics: dict[str, float | int], path: Path = DEFAULT_THRES
     """Failures against thresholds.toml: [min] keys must be >=, [max] keys must be <=."""
     limits = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     failures = [
-        f"{key} = {metrics[key]:.3f} < {low}" for key, low in limits.get("min", {}).items()
+        f"{key} = {metrics[key]:.3f} < {low}"
+        for key, low in limits.get("min", {}).items()
         if metrics[key] < low
     ]
     failures += [
-        f"{key} = {metrics[key]:.3f} > {high}" for key, high in limits.get("max", {}).items()
+        f"{key} = {metrics[key]:.3f} > {high}"
+        for key, high in limits.get("max", {}).items()
         if metrics[key] > high
     ]
     return failures

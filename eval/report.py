@@ -54,37 +54,72 @@ def write_report(report: EvalReport, folder: Path, expected: dict[str, list[str]
     folder.mkdir(parents=True, exist_ok=True)
     save(report, folder / "report.json")
     curve = recall_curve(report.questions)
-    _plot(folder / "recall_at_k.png", lambda ax: (ax.plot(list(CURVE_K), curve, marker="o"),
-          ax.set(xlabel="k", ylabel="recall@k", ylim=(0, 1.02), title="Recall@k (answerable)")))
+    _plot(
+        folder / "recall_at_k.png",
+        lambda ax: (
+            ax.plot(list(CURVE_K), curve, marker="o"),
+            ax.set(xlabel="k", ylabel="recall@k", ylim=(0, 1.02), title="Recall@k (answerable)"),
+        ),
+    )
     docs = per_document(report, expected)
-    _plot(folder / "recall_per_document.png", lambda ax: (ax.barh(list(docs), list(docs.values())),
-          ax.set(xlabel="recall@5", xlim=(0, 1.02), title="Recall@5 per document")))
+    _plot(
+        folder / "recall_per_document.png",
+        lambda ax: (
+            ax.barh(list(docs), list(docs.values())),
+            ax.set(xlabel="recall@5", xlim=(0, 1.02), title="Recall@5 per document"),
+        ),
+    )
     latencies = [q.latency_ms for q in report.questions]
-    _plot(folder / "latency.png", lambda ax: (ax.hist(latencies, bins=20),
-          ax.set(xlabel="ms per question", ylabel="questions", title="End-to-end latency")))
+    _plot(
+        folder / "latency.png",
+        lambda ax: (
+            ax.hist(latencies, bins=20),
+            ax.set(xlabel="ms per question", ylabel="questions", title="End-to-end latency"),
+        ),
+    )
     path = folder / "report.md"
     path.write_text(_markdown(report, docs), encoding="utf-8")
     return path
 
 
 def _markdown(report: EvalReport, docs: dict[str, float]) -> str:
-    lines = [f"# clausetrace eval: {report.golden}", "",
-             f"Mode {report.mode}, k={report.k}, index built {report.index_built_at}.", "",
-             "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |"
-              for k, v in report.metrics.items()]
+    lines = [
+        f"# clausetrace eval: {report.golden}",
+        "",
+        f"Mode {report.mode}, k={report.k}, index built {report.index_built_at}.",
+        "",
+        "| metric | value |",
+        "|---|---|",
+    ]
+    lines += [
+        f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in report.metrics.items()
+    ]
     lines += ["", "## Retrieval by mode", "", "| mode | R@1 | R@5 | R@10 | MRR@10 |", "|---|---|---|---|---|"]
-    lines += [f"| {m} | {x['recall_at_1']:.3f} | {x['recall_at_5']:.3f} | {x['recall_at_10']:.3f} | "
-              f"{x['mrr_at_10']:.3f} |" for m, x in report.modes.items()]
-    lines += ["", "![recall@k](recall_at_k.png)", "![per document](recall_per_document.png)",
-              "![latency](latency.png)", "", "## Failures first", "",
-              "| id | question | refused | hit rank | cited |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {m} | {x['recall_at_1']:.3f} | {x['recall_at_5']:.3f} | {x['recall_at_10']:.3f} | "
+        f"{x['mrr_at_10']:.3f} |"
+        for m, x in report.modes.items()
+    ]
+    lines += [
+        "",
+        "![recall@k](recall_at_k.png)",
+        "![per document](recall_per_document.png)",
+        "![latency](latency.png)",
+        "",
+        "## Failures first",
+        "",
+        "| id | question | refused | hit rank | cited |",
+        "|---|---|---|---|---|",
+    ]
     for q in sorted(report.questions, key=failure_order):
-        lines.append(f"| {q.id} | {q.question.replace('|', '/')} | {q.refused} | {q.hit_rank} | "
-                     f"{', '.join(q.cited)} |")
+        lines.append(
+            f"| {q.id} | {q.question.replace('|', '/')} | {q.refused} | {q.hit_rank} | {', '.join(q.cited)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def failure_order(q: QuestionResult) -> tuple[int, str]:
-    failed = (q.answerable and (q.refused or not q.flags.citation_hit)) or (not q.answerable and not q.refused)
+    failed = (q.answerable and (q.refused or not q.flags.citation_hit)) or (
+        not q.answerable and not q.refused
+    )
     return (0 if failed else 1, q.id)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from clausetrace.models import Clause, ParsedDocument
+from ingest.spans import trim_span
 
 EMBEDDED_METADATA = ("anchor", "heading")
 SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=\(?[A-Z0-9])")
@@ -39,7 +40,7 @@ def clause_parts(clause: Clause, doc: ParsedDocument, max_words: int) -> list[tu
     """Spans of the parts of a clause, each at most ~max_words words where cut points allow."""
     end = own_end(clause, doc)
     if len(doc.text[clause.start : end].split()) <= max_words:
-        return [_trim(doc.text, clause.start, end)]
+        return [trim_span(doc.text, clause.start, end)]
     parts, start, last = [], clause.start, clause.start
     for point in [p for p in split_points(clause, doc) if p < end] + [end]:
         if len(doc.text[start:point].split()) > max_words and last > start:
@@ -47,16 +48,7 @@ def clause_parts(clause: Clause, doc: ParsedDocument, max_words: int) -> list[tu
             start = last
         last = point
     parts.append((start, end))
-    return [_trim(doc.text, s, e) for s, e in parts if doc.text[s:e].strip()]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span so it neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    return [trim_span(doc.text, s, e) for s, e in parts if doc.text[s:e].strip()]
 
 
 def make_node(clause: Clause, doc: ParsedDocument, span: tuple[int, int], part: int, parts: int) -> TextNode:

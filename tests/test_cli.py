@@ -17,8 +17,14 @@ def run(*args: str, index=None, env=None) -> subprocess.CompletedProcess:
     environment = os.environ | {"HF_HUB_OFFLINE": "1"} | (env or {})
     if index is not None:
         environment["CLAUSETRACE_INDEX_DIR"] = str(index)
-    return subprocess.run([sys.executable, "-m", "clausetrace", *args], cwd=REPO, env=environment,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "clausetrace", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_show_prints_clause_text(gb_index_dir):
@@ -90,8 +96,21 @@ def test_ingest_a_user_file_with_one_bad_file(corpus_dir, tmp_path):
     smda = next(corpus_dir.glob("SMDA-266*.txt"))
     (user / "guidance.txt").write_text(smda.read_text(encoding="utf-8"), encoding="utf-8")
     env = {"CLAUSETRACE_CACHE_DIR": str(tmp_path / "cache")}
-    result = run("ingest", str(user), "--no-catalogue", "--prefix", "SMDA-266", "--family", "guidance",
-                 "--version", "1.0", "--index", str(tmp_path / "index"), "--json", env=env)
+    result = run(
+        "ingest",
+        str(user),
+        "--no-catalogue",
+        "--prefix",
+        "SMDA-266",
+        "--family",
+        "guidance",
+        "--version",
+        "1.0",
+        "--index",
+        str(tmp_path / "index"),
+        "--json",
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert "empty.txt" in result.stderr and "Traceback" not in result.stderr
     manifest = json.loads(result.stdout)

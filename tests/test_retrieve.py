@@ -51,7 +51,9 @@ def test_named_condition_returns_its_clauses(retriever):
 def test_default_is_latest_version_and_pinning_works(retriever):
     latest = retriever.search("roll-out duty Relevant Smart Metering System installed", 10)
     assert {h.clause.version for h in latest if h.clause.anchor.startswith("ESL 39.")} == {"2025-08-01"}
-    pinned = retriever.search("roll-out duty Relevant Smart Metering System installed", 10, version="2022-04-14")
+    pinned = retriever.search(
+        "roll-out duty Relevant Smart Metering System installed", 10, version="2022-04-14"
+    )
     assert pinned and {h.clause.version for h in pinned} == {"2022-04-14"}
 
 
@@ -63,7 +65,9 @@ def test_prefix_filter(retriever):
 def test_fusion_is_keyed_on_node_id_not_text(gb_index):
     """ESL 39.1 has the same text in 2022 and 2025: both versions must survive fusion."""
     retriever = HybridRetriever(gb_index)
-    nodes = retriever.retrieve("take all reasonable steps to ensure that a Relevant Smart Metering System is installed")
+    nodes = retriever.retrieve(
+        "take all reasonable steps to ensure that a Relevant Smart Metering System is installed"
+    )
     ids = [n.node.node_id for n in nodes]
     assert "ESL 39.1@2025-08-01" in ids and "ESL 39.1@2022-04-14" in ids
 
