@@ -828,15 +828,12 @@ def word_diff_markdown(new_text: str, ops: list[Any]) -> str:
 
 
 def report_path() -> Path | None:
-    """The eval report to show: CLAUSETRACE_EVAL_REPORT, else the newest under eval/reports."""
+    """The eval report to show: CLAUSETRACE_EVAL_REPORT, else eval/reports, else the committed baseline."""
     named = os.environ.get("CLAUSETRACE_EVAL_REPORT")
     if named:
         return Path(named)
-    for name in ("latest.json", "report.json"):
-        path = APP_DIR / "eval" / "reports" / name
-        if path.exists():
-            return path
-    return None
+    candidates = [APP_DIR / "eval" / "reports" / n for n in ("latest.json", "report.json")]
+    return next((p for p in [*candidates, APP_DIR / "eval" / "baseline.json"] if p.exists()), None)
 
 
 def page_evaluation(index: ClauseIndex) -> None:
