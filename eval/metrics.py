@@ -174,8 +174,8 @@ class GoldenQuestion(BaseModel):
     expected_anchors: list[str] = Field(description="Alternatives; any one (or a sub-clause) counts")
     expected_parties: list[str] = Field(description="Lower-case party names; any one must be named")
     answer_contains: list[str] = Field(description="Verbatim phrases the answer text must contain")
-    kind: Kind = Field(description="Question type")
-    note: str = Field(description="Source clause and version the item was taken from")
+    kind: Kind | None = Field(default=None, description="Question type (optional; ours all have one)")
+    note: str = Field(default="", description="Source clause and version the item was taken from")
 
 
 class Flags(BaseModel):

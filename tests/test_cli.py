@@ -124,3 +124,59 @@ def test_every_command_is_documented_in_the_readme():
     for name, command in cli.commands.items():
         assert f"clausetrace {name}" in readme, name
         assert command.help, name
+
+
+def test_obligations_csv_export(gb_index_dir):
+    import csv
+    import io
+
+    result = run(
+        "obligations",
+        "--party",
+        "electricity supplier",
+        "--doc",
+        "ESL",
+        "--format",
+        "csv",
+        index=gb_index_dir,
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {"anchor", "party", "modality", "action"} <= set(rows[0])
+    assert any(r["anchor"] == "ESL 39.1" and r["modality"] == "take all reasonable steps" for r in rows)
+    assert {r["version"] for r in rows} == {"2025-08-01"}  # latest of each clause by default
+
+
+def test_diff_json_reports_noise_apart(gb_index_dir):
+    result = run("diff", "ESL 48", "--from", "2022-04-14", "--to", "2025-08-01", "--json", index=gb_index_dir)
+    report = json.loads(result.stdout)
+    assert report["substantive"] is False
+    assert {i["anchor"] for i in report["noise_only"]} == {"ESL 48.4", "ESL 48.8"}
+
+
+def test_trace_and_impact_json(gb_index_dir):
+    trace = json.loads(run("trace", "ESL 39.1", "--json", index=gb_index_dir).stdout)
+    assert {"ESL 39.3", "ESL 39.4", "ESL 39.5", "ESL 39.6"} <= set(trace["exceptions"])
+    impact = json.loads(run("impact", "ESL 39.3", "--json", index=gb_index_dir).stdout)
+    assert {"ESL 39.1", "ESL 39.2"} <= {item["anchor"] for item in impact["items"]}
+
+
+def test_eval_json_on_a_small_golden_file(gb_index_dir, tmp_path):
+    golden = tmp_path / "g.jsonl"
+    golden.write_text(
+        json.dumps(
+            {
+                "id": "T1",
+                "question": "Who must be a party to the Smart Energy Code?",
+                "answerable": True,
+                "expected_anchors": ["ESL 48.1"],
+                "expected_parties": ["licensee"],
+                "answer_contains": [],
+                "kind": "who",
+                "note": "test",
+            }
+        )
+        + "\n"
+    )
+    result = run("eval", "--golden", str(golden), "--json", index=gb_index_dir)
+    data = json.loads(result.stdout)
+    assert data["metrics"]["n"] == 1 and data["metrics"]["recall_at_5"] == 1.0

@@ -277,6 +277,20 @@ UNANSWERABLE = {
 GOOD = "The licensee must take all reasonable steps to ensure that ..."
 
 
+def test_the_six_field_schema_is_enough() -> None:
+    """Other golden sets carry exactly the six fields of the evaluation issue."""
+    row = {
+        "id": "X1",
+        "question": "q",
+        "answerable": False,
+        "expected_anchors": [],
+        "expected_parties": [],
+        "answer_contains": [],
+    }
+    item = GoldenQuestion.model_validate(row)
+    assert item.kind is None and item.note == ""
+
+
 def test_golden_question_forbids_extra_and_missing_fields() -> None:
     with pytest.raises(ValidationError):
         golden(source="ESL")
