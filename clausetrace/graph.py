@@ -81,8 +81,16 @@ class _View:
 class TraceGraph:
     """Traceability over parsed documents; one version per document in view."""
 
-    def __init__(self, docs: Iterable[ParsedDocument]) -> None:
-        self._docs = [_build_doc(doc) for doc in docs]
+    def __init__(self, docs: Iterable[ParsedDocument], references: Iterable[Reference] | None = None) -> None:
+        """Build from documents; pass the references stored at ingest to avoid extracting them again."""
+        stored: dict[str, list[Reference]] | None = None
+        if references is not None:
+            stored = {}
+            for ref in references:
+                stored.setdefault(ref.doc_id, []).append(ref)
+        self._docs = [
+            _build_doc(doc, None if stored is None else stored.get(doc.source.id, [])) for doc in docs
+        ]
         self._views: dict[str | None, _View] = {}
 
     @cached_property
@@ -223,11 +231,11 @@ class TraceGraph:
 
 
 # --- building one document ------------------------------------------------------------------
-def _build_doc(doc: ParsedDocument) -> _DocGraph:
-    """Edges stated by one document version."""
+def _build_doc(doc: ParsedDocument, stored: list[Reference] | None = None) -> _DocGraph:
+    """Edges stated by one document version (from stored references when given)."""
     nodes = {c.anchor: c for c in doc.clauses if not c.is_subclause}
     graph = _DocGraph(doc=doc, nodes=nodes)
-    refs = _document_references(doc)
+    refs = _document_references(doc, stored)
     graph.edges = _reference_edges(doc, refs) + _definition_edges(doc, graph)
     if doc.source.family == "guidance":
         graph.edges += _quoted_edges(doc, refs)
@@ -235,10 +243,12 @@ def _build_doc(doc: ParsedDocument) -> _DocGraph:
     return graph
 
 
-def _document_references(doc: ParsedDocument) -> list[tuple[Reference, Clause, Clause]]:
+def _document_references(
+    doc: ParsedDocument, stored: list[Reference] | None = None
+) -> list[tuple[Reference, Clause, Clause]]:
     """References of a document with the numbered clause and the exact clause holding each."""
     out = []
-    for ref in document_references(doc):
+    for ref in document_references(doc) if stored is None else stored:
         node, detail = _owner(doc, ref.start, ref.end, nodes_only=True), _owner(doc, ref.start, ref.end)
         if node and detail:
             out.append((ref, node, detail))

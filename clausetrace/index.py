@@ -177,7 +177,7 @@ class ClauseIndex:
         """The traceability graph over every indexed document (built on first use)."""
         from clausetrace.graph import TraceGraph
 
-        return TraceGraph(self.documents.values())
+        return TraceGraph(self.documents.values(), self.references)
 
     def children(self, clause: Clause) -> list[Clause]:
         """Direct sub-clauses, in document order."""

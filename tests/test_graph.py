@@ -235,3 +235,13 @@ def test_latest_version_is_in_view_by_default() -> None:
     g = TraceGraph([new, old])
     assert [e.target for e in g.trace("ESL 90.1").depends_on] == ["SEC"]
     assert [e.target for e in g.trace("ESL 90.1", version="v1").depends_on] == ["ESL 90.2"]
+
+
+def test_graph_from_stored_references_equals_fresh_extraction(gb_index):
+    """The index builds its graph from references stored at ingest; nothing may differ."""
+    from clausetrace.graph import TraceGraph
+
+    fresh = TraceGraph(gb_index.documents.values())
+    for anchor in ("ESL 39.1", "ESL 48.1", "SMDA-266 2.5"):
+        assert gb_index.graph.trace(anchor).model_dump() == fresh.trace(anchor).model_dump()
+    assert gb_index.graph.impact("ESL 39.3").model_dump() == fresh.impact("ESL 39.3").model_dump()
