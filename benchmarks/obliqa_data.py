@@ -163,8 +163,13 @@ def to_document(source: Source, passages: list[Passage]) -> tuple[ParsedDocument
     for passage, number in zip(passages, unique_numbers(passages), strict=True):
         start, end = offset, offset + len(passage.text)
         clause = Clause(
-            doc_id=source.id, prefix=source.prefix, version=source.version, number=number,
-            start=start, end=end, text=passage.text,
+            doc_id=source.id,
+            prefix=source.prefix,
+            version=source.version,
+            number=number,
+            start=start,
+            end=end,
+            text=passage.text,
         )
         clauses.append(clause)
         passage_of[clause.key] = passage
@@ -178,7 +183,8 @@ def to_corpus(passages: list[Passage], document_map: dict[int, list[str]]) -> Co
     by_doc: dict[int, list[Passage]] = {}
     for passage in passages:
         by_doc.setdefault(passage.document_id, []).append(passage)
-    documents, passage_of = [], {}
+    documents: list[ParsedDocument] = []
+    passage_of: dict[str, Passage] = {}
     for document_id in sorted(by_doc):
         source = make_source(document_id, document_map.get(document_id, []))
         doc, mapping = to_document(source, by_doc[document_id])

@@ -58,7 +58,14 @@ class LocalEmbedding(BaseEmbedding):
         return "ClausetraceLocalEmbedding"
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Embed texts as float32 unit vectors, shape (n, 384)."""
+        """Embed texts as float32 unit vectors, shape (n, 384).
+
+        One short query runs on one thread (measured: 2 threads stall under CPU contention);
+        batches use every core.
+        """
+        import torch  # loaded with the model already; imported here so `show` never loads torch
+
+        torch.set_num_threads(1 if len(texts) == 1 else os.cpu_count() or 1)
         vectors = self._model.encode(
             texts,
             batch_size=BATCH_SIZE,

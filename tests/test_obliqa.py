@@ -92,8 +92,13 @@ def test_trec_order_breaks_ties_by_docid_and_keeps_last_score_of_a_repeat() -> N
 def test_oracle_scores_equal_rank_bm25() -> None:
     from rank_bm25 import BM25Okapi
 
-    texts = ["The Authorised Person must notify the Regulator.", "A Fund Manager may delegate.",
-             "Notify the Regulator in writing of any breach.", "", "Regulator Regulator rules"]
+    texts = [
+        "The Authorised Person must notify the Regulator.",
+        "A Fund Manager may delegate.",
+        "Notify the Regulator in writing of any breach.",
+        "",
+        "Regulator Regulator rules",
+    ]
     oracle = OracleBM25(texts)
     reference = BM25Okapi([word_tokens(t) for t in texts])
     for query in ["notify the regulator", "fund manager delegate delegate", "unknown words"]:
@@ -109,8 +114,11 @@ def test_unique_numbers_suffix_repeats() -> None:
 
 
 def test_document_keeps_exact_spans_including_whitespace_and_empty_passages() -> None:
-    passages = [Passage("u1", 3, "1.1", " Lead space\n"), Passage("u2", 3, "1.1.(1)", ""),
-                Passage("u3", 3, "1.1", "Repeat (a) text.")]
+    passages = [
+        Passage("u1", 3, "1.1", " Lead space\n"),
+        Passage("u2", 3, "1.1.(1)", ""),
+        Passage("u3", 3, "1.1", "Repeat (a) text."),
+    ]
     doc, passage_of = to_document(make_source(3, ["COBS", "COBS", "Conduct of Business Rulebook"]), passages)
     assert [c.number for c in doc.clauses] == ["1.1", "1.1.(1)", "1.1#2"]
     for clause, passage in zip(doc.clauses, passages, strict=True):
@@ -167,23 +175,29 @@ def test_gold_matches_on_document_and_passage_id() -> None:
 
 
 @needs_data
-def test_end_to_end_on_two_documents(tmp_path: Path) -> None:
+def test_end_to_end_on_two_documents(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """Index two small ADGM documents, ask 20 dev questions about them, in BM25 and hybrid mode."""
+    import torch
+
     from clausetrace.index import build_index, load_index
 
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # two threads spin badly on a busy 2-core machine (0.5 s a query)
+    request.addfinalizer(lambda: torch.set_num_threads(threads))
     wanted = {25, 16}
     passages = [p for p in load_passages(DEFAULT_DATA) if p.document_id in wanted]
-    questions = [q for q in load_questions(DEFAULT_DATA, "dev")
-                 if {int(g.split("|")[0]) for g in q.gold} <= wanted][:20]
+    questions = [
+        q for q in load_questions(DEFAULT_DATA, "dev") if {int(g.split("|")[0]) for g in q.gold} <= wanted
+    ][:20]
     assert len(questions) == 20
     corpus = to_corpus(passages, load_document_map(DEFAULT_DATA))
     build_index(corpus.documents, tmp_path / "index", tmp_path / "cache", analyse=False)
     index = load_index(tmp_path / "index")
     assert index.manifest.counts["clauses"] == len(passages)
-    results = evaluate(index, corpus, passages, questions, "dev", ["bm25", "hybrid", "oracle"],
-                       RetrieverSettings())
+    results = evaluate(
+        index, corpus, passages, questions, "dev", ["bm25", "hybrid", "oracle"], RetrieverSettings()
+    )
     for result in results:
         assert result.questions == 20
         assert 0.5 < result.recall_at_10 <= 1.0, result
         assert 0.2 < result.map_at_10 <= result.recall_at_10, result
-
