@@ -26,56 +26,24 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 
+from clausetrace import graph_walk
 from clausetrace.errors import ClausetraceError, UnknownAnchorError
 from clausetrace.graph_models import (
     Edge,
     GraphExport,
     GraphNode,
-    HierarchyEdge,
     HierarchyResult,
-    ImpactItem,
     ImpactResult,
     TraceResult,
 )
+from clausetrace.graph_view import DocGraph, View, instrument, points_at, unique
 from clausetrace.models import Clause, Definition, ParsedDocument
 from clausetrace.xrefs import Reference, condition_of, document_references, top_level
 
 TERM_WORD_RE = re.compile(r"^[A-Z][\w’'-]*$")
-LICENCE_FAMILY = "licence"
-STRENGTH = {  # which relation an edge keeps when several state the same link
-    "obliges_compliance_with": 4,
-    "subject_to": 3,
-    "exception_to": 2,
-    "defines_term_used_in": 1,
-    "refers_to": 0,
-}
-# Order of the regulatory chain SMDA-266 2.1 describes: the hierarchy only steps downwards.
-LEVELS = {"ESL": 0, "GSL": 0, "DCCL": 0, "SEC": 1, "SMETS": 2, "CHTS": 2, "GBCS": 3}
-
-
-@dataclass(slots=True)
-class _DocGraph:
-    """Edges and definition spans of one document version."""
-
-    doc: ParsedDocument
-    nodes: dict[str, Clause]
-    edges: list[Edge] = field(default_factory=list)
-    definitions: list[tuple[Definition, str]] = field(default_factory=list)  # (def, node)
-
-
-@dataclass(slots=True)
-class _View:
-    """The documents in view (one version each) and their edges with ``in_corpus`` set."""
-
-    version: str | None
-    docs: list[_DocGraph]
-    nodes: dict[str, tuple[Clause, ParsedDocument]]
-    edges: list[Edge]
 
 
 class TraceGraph:
@@ -91,7 +59,7 @@ class TraceGraph:
         self._docs = [
             _build_doc(doc, None if stored is None else stored.get(doc.source.id, [])) for doc in docs
         ]
-        self._views: dict[str | None, _View] = {}
+        self._views: dict[str | None, View] = {}
 
     @cached_property
     def versions(self) -> list[str]:
@@ -107,11 +75,11 @@ class TraceGraph:
         view = self._view(version)
         node = self._resolve(anchor, view)
         out = [e for e in view.edges if e.source == node]
-        inc = [e for e in view.edges if _points_at(e.target, node) and e.source != node]
+        inc = [e for e in view.edges if points_at(e.target, node) and e.source != node]
         textual_out = [e for e in out if not (e.secondary and e.via)]
         depends = [e for e in textual_out if e.relation in {"subject_to", "obliges_compliance_with"}]
         depends += [e for e in inc if e.relation in {"exception_to", "defines_term_used_in"}]
-        depends += _through_definitions(node, view)
+        depends += graph_walk.through_definitions(node, view)
         clause = view.nodes.get(node)
         return TraceResult(
             anchor=node,
@@ -124,11 +92,11 @@ class TraceGraph:
             ],
             terms_used_by=[e for e in out if e.relation == "defines_term_used_in"],
             guidance=[e for e in out + inc if e.secondary and e.via],
-            subject_to=_unique(e.target for e in depends if e.relation == "subject_to"),
-            exception_to=_unique(e.target for e in textual_out if e.relation == "exception_to"),
-            exceptions=_unique(e.source for e in depends if e.relation == "exception_to"),
-            definitions=_unique(e.source for e in depends if e.relation == "defines_term_used_in"),
-            external=_unique(e.target for e in depends if not e.in_corpus and e.target != node),
+            subject_to=unique(e.target for e in depends if e.relation == "subject_to"),
+            exception_to=unique(e.target for e in textual_out if e.relation == "exception_to"),
+            exceptions=unique(e.source for e in depends if e.relation == "exception_to"),
+            definitions=unique(e.source for e in depends if e.relation == "defines_term_used_in"),
+            external=unique(e.target for e in depends if not e.in_corpus and e.target != node),
         )
 
     def impact(self, anchor: str, version: str | None = None, max_depth: int | None = None) -> ImpactResult:
@@ -139,41 +107,13 @@ class TraceGraph:
         user of "Effective Date").
         """
         view = self._view(version)
-        root = self._resolve(anchor, view)
-        definitions = _definition_spans(view)
-        seen_nodes: set[str] = {root}
-        seen: set[tuple[str, str | None]] = {(root, None)}
-        items: list[ImpactItem] = []
-        queue: deque[tuple[str, str | None, int]] = deque([(root, None, 0)])
-        while queue:
-            node, term, depth = queue.popleft()
-            if max_depth is not None and depth >= max_depth:
-                continue
-            for other, edge in _impact_neighbours(node, term, view.edges):
-                state = (other, _term_at(definitions, other, edge))
-                if state in seen:
-                    continue
-                seen.add(state)
-                if other not in seen_nodes:
-                    seen_nodes.add(other)
-                    items.append(_impact_item(other, depth + 1, node, edge, view))
-                queue.append((*state, depth + 1))
-        clause = view.nodes.get(root)
-        return ImpactResult(anchor=root, version=clause[0].version if clause else None, items=items)
+        return graph_walk.impact(view, self._resolve(anchor, view), max_depth)
 
     def hierarchy(self, root: str | None = None, version: str | None = None) -> HierarchyResult:
         """Licence -> SEC -> SMETS/CHTS -> GBCS edges from ``root`` (a licence clause, or a guidance
         clause: from the provisions it quotes), or from every licence clause and quotation."""
         view = self._view(version)
-        if root is None:
-            starts = [a for a, (_, d) in view.nodes.items() if d.source.family == LICENCE_FAMILY]
-            starts += [e.source for e in view.edges if e.via and e.secondary]
-        else:
-            starts = [self._resolve(root, view)]
-            if starts[0] in view.nodes and view.nodes[starts[0]][1].source.family == "guidance":
-                starts = [e.source for e in view.edges if e.via == starts[0] and e.secondary]
-        edges = _walk_hierarchy(view, _unique(starts))
-        return HierarchyResult(root=self._resolve(root, view) if root else None, version=version, edges=edges)
+        return graph_walk.hierarchy(view, None if root is None else self._resolve(root, view), version)
 
     def to_dict(self, version: str | None = None) -> dict[str, object]:
         """The graph in view as plain data (for ``--json``)."""
@@ -193,18 +133,18 @@ class TraceGraph:
             )
             for a, (c, _) in view.nodes.items()
         ]
-        external = _unique(e.target for e in view.edges if not e.in_corpus)
-        nodes += [GraphNode(anchor=a, instrument=_instrument(a), in_corpus=False) for a in external]
+        external = unique(e.target for e in view.edges if not e.in_corpus)
+        nodes += [GraphNode(anchor=a, instrument=instrument(a), in_corpus=False) for a in external]
         docs = [d.doc.source.id for d in view.docs]
         return GraphExport(version=version, documents=docs, nodes=nodes, edges=view.edges)
 
     # --- internals ---------------------------------------------------------------------------
-    def _view(self, version: str | None) -> _View:
+    def _view(self, version: str | None) -> View:
         """Documents in view: per document the pinned version if it has it, else its latest."""
         if version not in self._views:
             if version is not None and version not in self.versions:
                 raise ClausetraceError(f"No document has version '{version}'.")
-            chosen: dict[str, _DocGraph] = {}
+            chosen: dict[str, DocGraph] = {}
             for d in sorted(self._docs, key=lambda d: (d.doc.source.date, d.doc.source.version)):
                 key = _document_key(d.doc)
                 if key not in chosen or chosen[key].doc.source.version != version:
@@ -217,24 +157,24 @@ class TraceGraph:
                 for d in docs
                 for e in d.edges
             ]
-            self._views[version] = _View(version, docs, nodes, edges)
+            self._views[version] = View(version, docs, nodes, edges)
         return self._views[version]
 
-    def _resolve(self, anchor: str, view: _View) -> str:
+    def _resolve(self, anchor: str, view: View) -> str:
         """A node anchor for user input ('ESL 39.15(c)' -> 'ESL 39.15'); unknown ones refused."""
         anchor = " ".join(anchor.split())
         node = top_level(anchor)
-        if node in view.nodes or any(_points_at(e.target, node) for e in view.edges):
+        if node in view.nodes or any(points_at(e.target, node) for e in view.edges):
             return node
         known = list(view.nodes) + [e.target for e in view.edges]
-        raise UnknownAnchorError(anchor, difflib.get_close_matches(anchor, _unique(known), n=3))
+        raise UnknownAnchorError(anchor, difflib.get_close_matches(anchor, unique(known), n=3))
 
 
 # --- building one document ------------------------------------------------------------------
-def _build_doc(doc: ParsedDocument, stored: list[Reference] | None = None) -> _DocGraph:
+def _build_doc(doc: ParsedDocument, stored: list[Reference] | None = None) -> DocGraph:
     """Edges stated by one document version (from stored references when given)."""
     nodes = {c.anchor: c for c in doc.clauses if not c.is_subclause}
-    graph = _DocGraph(doc=doc, nodes=nodes)
+    graph = DocGraph(doc=doc, nodes=nodes)
     refs = _document_references(doc, stored)
     graph.edges = _reference_edges(doc, refs) + _definition_edges(doc, graph)
     if doc.source.family == "guidance":
@@ -294,7 +234,7 @@ def _edge(doc: ParsedDocument, ref: Reference, source: str, target: str, detail:
     )
 
 
-def _definition_edges(doc: ParsedDocument, graph: _DocGraph) -> list[Edge]:
+def _definition_edges(doc: ParsedDocument, graph: DocGraph) -> list[Edge]:
     """Definitions clause -> each clause of the same document using one of its terms."""
     defs = [d for d in doc.definitions if _is_precise_term(d.term)]
     graph.definitions = [(d, f"{d.prefix} {top_level(d.number)}") for d in defs]
@@ -352,7 +292,7 @@ def _quoted_edges(doc: ParsedDocument, refs: list[tuple[Reference, Clause, Claus
         if quoted_at[1] != node.anchor:
             continue
         for provision in quoted:
-            if _instrument(provision) != ref.instrument:
+            if instrument(provision) != ref.instrument:
                 edge = _edge(doc, ref, provision, ref.target, node.anchor)
                 edges.append(edge.model_copy(update={"via": node.anchor, "secondary": True}))
     return edges
@@ -370,124 +310,6 @@ def _merge(edges: list[Edge]) -> list[Edge]:
     return list(merged.values())
 
 
-# --- queries ------------------------------------------------------------------------------------
-def _through_definitions(node: str, view: _View) -> list[Edge]:
-    """References made inside the definitions that ``node`` uses, re-rooted at ``node``."""
-    used = {
-        (e.source, e.term) for e in view.edges if e.relation == "defines_term_used_in" and e.target == node
-    }
-    spans = [
-        (d.start, d.end, d.doc_id, anchor)
-        for doc in view.docs
-        for d, anchor in doc.definitions
-        if (anchor, d.term) in used
-    ]
-    derived: dict[tuple[str, str], Edge] = {}  # strongest relation per (target, via)
-    for e in view.edges:
-        if e.via or e.relation == "defines_term_used_in" or e.target == node:
-            continue
-        for start, end, doc_id, anchor in spans:
-            if e.source == anchor and e.doc_id == doc_id and start <= e.start and e.end <= end:
-                known = derived.get((e.target, anchor))
-                if known is None or STRENGTH[e.relation] > STRENGTH[known.relation]:
-                    derived[(e.target, anchor)] = e.model_copy(update={"source": node, "via": anchor})
-    return list(derived.values())
-
-
-def _impact_neighbours(node: str, term: str | None, edges: list[Edge]) -> list[tuple[str, Edge]]:
-    """Nodes a change to ``node`` (or to its definition of ``term``) reaches in one step.
-
-    Guidance quotations (secondary edges with ``via``) state nothing about the instrument's text
-    and are not followed.
-    """
-    out = []
-    for e in edges:
-        if e.secondary and e.via:
-            continue
-        if _points_at(e.target, node) and e.relation != "defines_term_used_in" and e.source != node:
-            out.append((e.source, e))
-        elif e.source == node and e.relation == "exception_to":
-            out.append((e.target, e))
-        elif e.source == node and e.relation == "defines_term_used_in" and term in (None, e.term):
-            out.append((e.target, e))
-    return out
-
-
-def _definition_spans(view: _View) -> dict[str, list[tuple[str, str, int, int]]]:
-    """Definitions by clause node: (term, doc_id, start, end)."""
-    spans: dict[str, list[tuple[str, str, int, int]]] = {}
-    for doc in view.docs:
-        for d, node in doc.definitions:
-            spans.setdefault(node, []).append((d.term, d.doc_id, d.start, d.end))
-    return spans
-
-
-def _term_at(definitions: dict[str, list[tuple[str, str, int, int]]], node: str, e: Edge) -> str | None:
-    """The term whose definition in ``node`` holds the words of ``e`` (None: the whole clause)."""
-    for term, doc_id, start, end in definitions.get(node, []):
-        if e.doc_id == doc_id and start <= e.start and e.end <= end:
-            return term
-    return None
-
-
-def _impact_item(anchor: str, depth: int, reached_from: str, edge: Edge, view: _View) -> ImpactItem:
-    """One impacted node."""
-    return ImpactItem(
-        anchor=anchor,
-        depth=depth,
-        relation=edge.relation,
-        reached_from=reached_from,
-        text=edge.text,
-        in_corpus=anchor in view.nodes,
-        secondary=edge.secondary,
-    )
-
-
-def _walk_hierarchy(view: _View, starts: list[str]) -> list[HierarchyEdge]:
-    """Breadth-first over instrument-changing edges, definitions and guidance quotations."""
-    result: dict[tuple[str, str, str | None], HierarchyEdge] = {}
-    seen, queue = set(starts), deque((s, 0) for s in starts)
-    while queue:
-        node, depth = queue.popleft()
-        for e in _hierarchy_steps(view, node):
-            key = (e.source, e.target, e.via)
-            if key not in result or STRENGTH[e.relation] > STRENGTH[result[key].relation]:
-                result[key] = _hierarchy_edge(e, depth + 1)
-            if e.target not in seen:
-                seen.add(e.target)
-                queue.append((e.target, depth + 1))
-    return sorted(result.values(), key=lambda h: (h.depth, h.source, h.target))
-
-
-def _hierarchy_steps(view: _View, node: str) -> list[Edge]:
-    """Edges leaving ``node`` for an instrument lower in the chain (see ``LEVELS``)."""
-    if node in view.nodes:
-        own = [e for e in view.edges if e.source == node and not e.via]
-        own += _through_definitions(node, view)
-        own += [e for e in view.edges if e.source == node and e.via and e.secondary]
-    else:
-        own = [e for e in view.edges if e.via and e.secondary and _within(e.source, node)]
-    level = LEVELS.get(_instrument(node), -1)
-    steps = [e for e in own if LEVELS.get(_instrument(e.target), -1) > level >= 0]
-    return [e for e in steps if e.relation != "defines_term_used_in"]
-
-
-def _hierarchy_edge(e: Edge, depth: int) -> HierarchyEdge:
-    """A hierarchy step for an edge."""
-    return HierarchyEdge(
-        source=e.source,
-        target=e.target,
-        source_instrument=_instrument(e.source),
-        target_instrument=_instrument(e.target),
-        relation=e.relation,
-        text=e.text,
-        via=e.via,
-        in_corpus=e.in_corpus,
-        secondary=e.secondary,
-        depth=depth,
-    )
-
-
 # --- small helpers --------------------------------------------------------------------------------
 def _document_key(doc: ParsedDocument) -> str:
     """Versions of one document share this key: 'ESL 39', 'SMDA-266'."""
@@ -501,35 +323,6 @@ def _in_corpus(target: str, nodes: Mapping[str, object], conditions: set[str]) -
         return True
     head = target.split(" Part ", 1)[0]
     return head != target and head in conditions
-
-
-def _points_at(target: str, node: str) -> bool:
-    """Whether an edge target is ``node`` or lies inside it ('SEC F4.3' inside 'SEC')."""
-    return target == node or _within(target, node)
-
-
-def _within(anchor: str, container: str) -> bool:
-    """'SEC F4.3' is within 'SEC' and 'SEC F4'; 'ESL 39.1(a)' and 'ESL 39 Part A' within 'ESL 39'."""
-    if anchor == container:
-        return True
-    if " " not in container:
-        return anchor.startswith(container + " ")
-    return anchor.startswith((container + ".", container + "(", container + " Part "))
-
-
-def _instrument(anchor: str) -> str:
-    """Instrument part of an anchor: 'SEC F4.3' -> 'SEC', 'Gas Act 1986 s.7' -> 'Gas Act 1986'."""
-    known = anchor.split(" ", 1)[0]
-    if re.search(r"\bAct \d{4}", anchor):
-        return re.sub(r" s\..*$", "", anchor)
-    if anchor.endswith("Licence") or " Licence " in anchor:
-        return anchor.split(" Licence", 1)[0] + " Licence"
-    return known
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    """Items in first-seen order without repeats."""
-    return list(dict.fromkeys(items))
 
 
 def _dedupe(edges: list[Edge]) -> list[Edge]:

@@ -20,6 +20,9 @@ Decisions (see tests/test_obligations.py for the cases that pin them):
 - 'the licensee' is resolved per document (ESL: Electricity Supplier, GSL: Gas Supplier, DCCL:
   DCC); in guidance, by the licence the surrounding text is about. Guidance records are
   ``secondary`` and carry ``quoted_from`` when the text names the provision it quotes.
+
+Party spellings, 'the licensee' and the party segments before a modal are in
+:mod:`clausetrace.parties`.
 """
 
 from __future__ import annotations
@@ -31,6 +34,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from clausetrace.models import Clause
+from clausetrace.parties import (
+    CONDITION_LEAD_RE,
+    DETERMINER,
+    JOINT_ONLY_RE,
+    JOINT_RE,
+    LICENSEE,
+    LICENSEE_BY_PREFIX,
+    PARTY_ALT,
+    TRAILING_FILLER_RE,
+    Subject,
+    counterparties,
+    joint_in_action,
+    licence_context,
+    normalise_party,
+    opening_party,
+    segments,
+    strip,
+)
 from ingest.spans import trim_span
 
 Modality = Literal[
@@ -44,47 +65,10 @@ Modality = Literal[
     "exception",
 ]
 
-LICENSEE = "Licensee"  # placeholder party, resolved per document
-LICENSEE_BY_PREFIX: dict[str, str] = {"ESL": "Electricity Supplier", "GSL": "Gas Supplier", "DCCL": "DCC"}
 PRIMARY_PREFIXES = frozenset({"ESL", "GSL", "DCCL", "SEC", "SMETS", "CHTS", "GBCS"})
 
-# Canonical party -> spellings (regex, matched case-insensitively). Order matters: longer first.
-PARTY_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "Device Manufacturer": (
-        r"(?:Energy\s+)?Suppliers[’']\s+device\s+manufacturers?",
-        r"(?:device|meter)\s+manufacturers?",
-    ),
-    "Electricity Supplier": (r"Relevant\s+Electricity\s+Suppliers?", r"Electricity\s+Suppliers?"),
-    "Gas Supplier": (r"Relevant\s+Gas\s+Suppliers?", r"Gas\s+Suppliers?"),
-    "Supplier": (
-        r"Relevant\s+Suppliers?",
-        r"Responsible\s+Suppliers?",
-        r"Supplier\s+Part(?:y|ies)",
-        r"Energy\s+Suppliers?",
-        r"Suppliers?(?![\s-]+(?:Party|Parties|End|Licen|Led|Transfer|System))",
-    ),
-    "DCC": (r"DCC(?!\s+(?:User|Licen[cs]e|Total|Services?|Systems?|Live|estate))",),
-    "SEC Panel": (r"SEC\s+Panel", r"Panel(?!\s+Information)"),
-    "SMDA Sub-Committee": (r"SMDA\s+Sub-Committee", r"Sub-Committee"),
-    "Authority": (r"Gas\s+and\s+Electricity\s+Markets\s+Authority", r"Authority", r"Ofgem"),
-    "Secretary of State": (r"Secretary\s+of\s+State",),
-    "Central Delivery Body": (r"(?:Smart\s+Metering\s+)?Central\s+Delivery\s+Body", r"SMCB"),
-    LICENSEE: (r"licensee",),
-}
-PARTY_ALT = "|".join(f"(?:{s})" for spellings in PARTY_SPELLINGS.values() for s in spellings)
-DETERMINER = r"(?:(?:the|each|every|all|any|a|an)\s+(?:other\s+)?)"
-PARTY_RE = re.compile(rf"\b(?:{PARTY_ALT})(?![’']s)\b", re.I)
-PARTY_HEAD_RE = re.compile(rf"^[*_'\"‘“\s]*(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
-CO_PARTY_RE = re.compile(rf"^\s*(?:and|&)\s+(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
-JOINT_RE = re.compile(
-    rf"(?:^|[,(]\s*|\)\s*)(?i:together\s+with)\s+{DETERMINER}?(?:[A-Z][\w-]*\s+){{0,3}}?"
-    rf"(?P<text>(?i:{PARTY_ALT}))\b"
-    r"(?:\s+and\s+(?:other\s+)?(?:[A-Z][\w-]*\s+){0,3}?(?:Suppliers?))?"
-)
-JOINT_ONLY_RE = re.compile(rf"together\s+with\s+{DETERMINER}?(?:[\w-]+\s+){{0,3}}?(?:{PARTY_ALT})", re.I)
 REPORTED_RE = re.compile(r"\b(?:that|stated the following[^,;]*)$")
 NO_INHERIT_RE = re.compile(r"\b(?:which|who|whom|whose|that)\s*:")
-PRONOUN_RE = re.compile(r"^[*\s]*(?P<text>it)\s*$", re.I)
 
 MODAL_RE = re.compile(
     r"\b(?:(?P<steps>(?:must|shall)(?:\s*:\s*(?:\([a-z]{1,4}\)\s*)?|\s+)take\s+all\s+reasonable\s+steps"
@@ -108,21 +92,9 @@ REQUIRES_RE = re.compile(
 )
 EXPLETIVE_RE = re.compile(r"^\s+be\s+(?:deemed|considered|treated|construed|taken)\b")
 PURPOSE_THAT_RE = re.compile(r"\b(?:ensure|provide|basis)\s+that\s*$")  # "... that X may": not a power
-REST_OK_RE = re.compile(
-    r"^[\s*_]*(?:$|[,:(…]|\.\.\.|(?:for|of|in|under|at|with|which|who|whose|together|alone|also|"
-    r"itself|jointly)\b)",
-    re.I,
-)
-TAIL_PARTY_RE = re.compile(rf"\b{DETERMINER}?(?:{PARTY_ALT})[\s:]*(?:\([a-z]{{1,4}}\)\s*)?$", re.I)
 NOTHING_RE = re.compile(r"^[*\s]*Nothing\b")
 DEFINITION_RE = re.compile(r"\b(?:means|has the meaning|have the meaning)\b")
 
-BOUNDARY_RE = re.compile(
-    r"[,;:]\s*|(?<!\bsteps )(?<!\bthings )(?<!\bmanner )(?<!\bextent )\bthat\s+"
-    r"|(?:(?<=\s)|^)\([a-z]{1,4}\)\s*"
-)
-LEADING_FILLER_RE = re.compile(r"^(?:[\s*_'\"‘“,;:]+|(?:and|or|but)\b|\([a-z]{1,4}\))+", re.I)
-TRAILING_FILLER_RE = re.compile(r"(?:[\s,;:*.]+|\b(?:and|or)\b|\([a-z]{1,4}\))+$", re.I)
 
 NUM = r"\d+[A-Z]?\.\d+[A-Z]?(?:\([a-z]{1,4}\))*"
 REF_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\.\s+|\s+(?:and|or|to)\s+)"
@@ -135,11 +107,6 @@ SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“]*[A-Z])|\s*\
 ABBREVIATIONS = frozenset({"e.g", "i.e", "no", "reg", "etc", "cf", "viz", "para", "paras", "ltd", "co"})
 LEADING_NUMBER_RE = re.compile(rf"^\s*(?:{NUM}|\d+(?:\.\d+)*\.?)\s+")
 
-CONDITION_LEAD_RE = re.compile(
-    r"^(?:Where|If|Unless|Subject to|Save|Except|Without prejudice|Following|On|From|With effect|"
-    r"In|During|Prior to|After|Before|Until|When|Once|Notwithstanding|Pursuant)\b",
-    re.I,
-)
 DATE_OR_TERM = (
     r"(?:the\s+)?(?:\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4}|\s+in\s+each\s+year)?"
     r"|(?:[A-Z][\w-]*\s+){0,5}(?:Date|Day|Year|Period))"
@@ -160,11 +127,6 @@ PARENTHETICAL_CONDITION_RE = re.compile(
 SCOPE_PHRASE_RE = re.compile(r"\bappl(?:y|ies)\b")
 SUBJECT_TO_PHRASE_RE = re.compile(r"\b(?:subject to|except|save|unless)\b", re.I)
 
-LICENCE_CONTEXT_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("GSL", re.compile(r"\bGas\s+Suppl(?:y|ier)\s+Licen[cs]es?\b", re.I)),
-    ("DCCL", re.compile(r"\bDCC\s+Licen[cs]e\b", re.I)),
-    ("ESL", re.compile(r"\b(?:Electricity|Energy)\s+Supply\s+Licen[cs]es?\b", re.I)),
-)
 QUOTED_RES: tuple[tuple[str | None, re.Pattern[str]], ...] = (
     ("SEC", re.compile(r"\bSEC\s+Sections?\s+(?P<num>[A-Z]\d+(?:\.\d+)*)")),
     ("DCCL", re.compile(r"\bDCC\s+Licen[cs]e\s+Condition\s+(?P<num>\d+[A-Z]?\.\d+)", re.I)),
@@ -218,16 +180,6 @@ class Obligation(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class Subject:
-    """Parties resolved as the subject of one modal."""
-
-    parties: tuple[tuple[str, str], ...]  # (normalised party, as written)
-    joint: tuple[str, ...] = ()
-    seg_start: int = 0  # where the subject's segment starts (sentence offset)
-    head_end: int = 0  # where the written subject ends (sentence offset)
-
-
-@dataclass(frozen=True, slots=True)
 class Hit:
     """One modal occurrence in a sentence, with its subject once resolved."""
 
@@ -237,17 +189,6 @@ class Hit:
     subject: Subject | None
     seg_start: int  # start of the text that belongs to this hit (its subject or its segment)
     exception_to: tuple[str, ...] = ()
-
-
-def normalise_party(text: str, prefix: str, licence: str | None = None) -> str:
-    """Canonical party for a spelling; 'the licensee' depends on the licence (prefix or context)."""
-    bare = re.sub(rf"^{DETERMINER}", "", text.strip(" *_'\"‘“"), flags=re.I)
-    for canonical, spellings in PARTY_SPELLINGS.items():
-        if any(re.fullmatch(s, bare, re.I) for s in spellings):
-            if canonical == LICENSEE:
-                return LICENSEE_BY_PREFIX.get(licence or prefix, LICENSEE)
-            return canonical
-    return bare
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -273,7 +214,7 @@ def extract_obligations(clause: Clause, doc_text: str, *, secondary: bool | None
     for index, (a, b) in enumerate(split_sentences(text)):
         if index == 0 and (number := LEADING_NUMBER_RE.match(text[a:b])):
             a += number.end()
-        licence = _licence_context(clause, text[:b]) if secondary else None
+        licence = licence_context(clause, text[:b]) if secondary else None
         quoted = _quoted_from(text[:b], licence) if secondary else None
         found += _sentence_obligations(clause, text[a:b], clause.start + a, licence, secondary, quoted)
     return found
@@ -380,75 +321,20 @@ def _subject(
 ) -> tuple[Subject | None, int]:
     """The party a modal binds, and where the hit's own text starts: the segment right before the
     modal, else (segment empty) the previous modal's subject or the nearest earlier party segment."""
-    segments = _segments(sentence, floor, modal)
-    seg_start, seg_end = segments[-1]
-    segment = _strip(sentence[seg_start:seg_end])
+    spans = segments(sentence, floor, modal)
+    seg_start, seg_end = spans[-1]
+    segment = strip(sentence[seg_start:seg_end])
     if segment and not JOINT_ONLY_RE.fullmatch(segment):
-        subject = _opening_party(sentence, seg_start, modal, prefix, licence)
+        subject = opening_party(sentence, seg_start, modal, prefix, licence)
         return subject, (subject.seg_start if subject else seg_start)
     if previous is not None:
         inherit = not NO_INHERIT_RE.search(sentence, previous.end, seg_start)
         return (previous.subject if inherit else None), seg_start
-    for start, _ in reversed(segments[:-1]):
-        subject = _opening_party(sentence, start, modal, prefix, licence)
+    for start, _ in reversed(spans[:-1]):
+        subject = opening_party(sentence, start, modal, prefix, licence)
         if subject:
             return subject, subject.seg_start
     return None, seg_start
-
-
-def _opening_party(sentence: str, start: int, modal: int, prefix: str, licence: str | None) -> Subject | None:
-    """Party opening sentence[start:modal], directly or after an unpunctuated condition."""
-    subject = _party_segment(sentence, start, modal, prefix, licence)
-    return subject or _after_condition(sentence, start, modal, prefix, licence)
-
-
-def _after_condition(
-    sentence: str, start: int, modal: int, prefix: str, licence: str | None
-) -> Subject | None:
-    """'Where this paragraph applies the licensee must': a party right after an unpunctuated
-    condition."""
-    tail = TAIL_PARTY_RE.search(sentence, start, modal)
-    lead = _strip(sentence[start : tail.start()]) if tail else ""
-    if not (tail and CONDITION_LEAD_RE.match(lead) and len(lead.split()) >= 3):
-        return None
-    subject = _party_segment(sentence, tail.start(), modal, prefix, licence)
-    return subject
-
-
-def _segments(sentence: str, floor: int, stop: int) -> list[tuple[int, int]]:
-    """Spans between boundaries (commas, colons, 'that', '(a)') in sentence[floor:stop]."""
-    cuts = [floor]
-    for m in BOUNDARY_RE.finditer(sentence, floor, stop):
-        if sentence[m.start()] == ";" and m.start() > floor:
-            cuts = [m.end()]
-        else:
-            cuts.append(m.end())
-    starts = sorted(set(cuts))
-    return [(a, b) for a, b in zip(starts, [*starts[1:], stop], strict=True)]
-
-
-def _party_segment(sentence: str, start: int, modal: int, prefix: str, licence: str | None) -> Subject | None:
-    """Subject when sentence[start:modal] opens with a party (or 'it' after one); else None."""
-    filler = LEADING_FILLER_RE.match(sentence[start:modal])
-    at = start + filler.end() if filler else start
-    region = sentence[at:modal]
-    if PRONOUN_RE.match(region):
-        earlier = PARTY_RE.search(sentence, 0, at)
-        if not earlier:
-            return None
-        return Subject(((normalise_party(earlier.group(), prefix, licence), "it"),), (), start, modal)
-    head = PARTY_HEAD_RE.match(region)
-    if not head:
-        return None
-    parties = [(normalise_party(head["text"], prefix, licence), head["text"])]
-    rest, head_end = region[head.end() :], at + head.end()
-    while co := CO_PARTY_RE.match(rest):
-        parties.append((normalise_party(co["text"], prefix, licence), co["text"]))
-        rest, head_end = rest[co.end() :], head_end + co.end()
-    if not REST_OK_RE.match(rest):
-        return None
-    joint = tuple(normalise_party(j["text"], prefix, licence) for j in JOINT_RE.finditer(rest))
-    return Subject(tuple(parties), joint, start, head_end)
 
 
 def _action_end(sentence: str, hit: Hit, following: Hit | None) -> int:
@@ -479,7 +365,7 @@ def _records(
     exception_to = [a for a in hit.exception_to if a]
     refs = [r for c in conditions for r in _condition_refs(c, clause.prefix)]
     names = [p for p, _ in parties]
-    joint = [*(hit.subject.joint if hit.subject else ()), *_joint_in_action(action, clause.prefix, licence)]
+    joint = [*(hit.subject.joint if hit.subject else ()), *joint_in_action(action, clause.prefix, licence)]
     return [
         Obligation(
             anchor=clause.anchor,
@@ -495,7 +381,7 @@ def _records(
             subject_to=[r for r, kind in refs if kind == "subject_to" and r != clause.anchor],
             scoped_by=[r for r, kind in refs if kind == "scoped_by" and r != clause.anchor],
             joint_with=list(dict.fromkeys(n for n in [*names, *joint] if n != party)),
-            counterparties=_counterparties(action, [*names, *joint], clause.prefix, licence),
+            counterparties=counterparties(action, [*names, *joint], clause.prefix, licence),
             secondary=secondary,
             quoted_from=quoted,
             sentence=sentence,
@@ -516,22 +402,16 @@ def _action_and_conditions(sentence: str, hit: Hit, lead_start: int, end: int) -
     if paren:
         conditions.append(paren["cond"])
         action = action[paren.end() :]
-    lead = _strip(sentence[lead_start : hit.seg_start])
+    lead = strip(sentence[lead_start : hit.seg_start])
     if lead and (lead_start > 0 or (CONDITION_LEAD_RE.match(lead) and not REPORTED_RE.search(lead))):
         conditions.insert(0, lead)
     if hit.subject and hit.seg_start <= hit.subject.head_end < hit.start:
         middle = JOINT_RE.sub("", sentence[hit.subject.head_end : hit.start])
-        if _strip(middle) and not DEFINITION_RE.search(middle):
-            conditions.append(_strip(middle))
+        if strip(middle) and not DEFINITION_RE.search(middle):
+            conditions.append(strip(middle))
     for pattern in INLINE_CONDITION_RES:
-        conditions += [_strip(m.group()) for m in pattern.finditer(action)]
+        conditions += [strip(m.group()) for m in pattern.finditer(action)]
     return _clean(action), list(dict.fromkeys(c for c in conditions if c))
-
-
-def _joint_in_action(action: str, prefix: str, licence: str | None) -> list[str]:
-    """Parties the action says it is done 'together with' (before its first ';')."""
-    head = action.split(";", 1)[0]
-    return [normalise_party(m["text"], prefix, licence) for m in JOINT_RE.finditer(head)]
 
 
 def _condition_refs(condition: str, prefix: str) -> list[tuple[str, str]]:
@@ -545,24 +425,7 @@ def _condition_refs(condition: str, prefix: str) -> list[tuple[str, str]]:
     return refs
 
 
-def _counterparties(action: str, own: list[str], prefix: str, licence: str | None) -> list[str]:
-    """Other parties named in the action (e.g. 'submit to the Secretary of State')."""
-    named = [normalise_party(m.group(), prefix, licence) for m in PARTY_RE.finditer(action)]
-    return list(dict.fromkeys(p for p in named if p not in own and p != LICENSEE))
-
-
 # --- small helpers --------------------------------------------------------------------------
-
-
-def _licence_context(clause: Clause, text: str) -> str | None:
-    """Licence a guidance passage is about, from the last licence named before the sentence."""
-    context = " ".join([*clause.title_path, clause.heading, text])
-    best: tuple[int, str] | None = None
-    for prefix, pattern in LICENCE_CONTEXT_RES:
-        for m in pattern.finditer(context):
-            if best is None or m.start() > best[0]:
-                best = (m.start(), prefix)
-    return best[1] if best else None
 
 
 def _quoted_from(text: str, licence: str | None) -> str | None:
@@ -588,12 +451,6 @@ def _expand(first: str | None, last: str) -> list[str]:
 def _clip(text: str) -> str:
     """Text up to the first ';' (the reach of one list item)."""
     return text.split(";", 1)[0]
-
-
-def _strip(text: str) -> str:
-    """Text without leading/trailing fillers: punctuation, 'and', enumerators, asterisks."""
-    text = LEADING_FILLER_RE.sub("", text)
-    return TRAILING_FILLER_RE.sub("", text).strip()
 
 
 def _clean(action: str) -> str:

@@ -10,13 +10,12 @@ import pytest
 
 from clausetrace.models import Clause, ParsedDocument, Source
 from clausetrace.obligations import (
-    PARTY_SPELLINGS,
     Obligation,
     extract_obligations,
-    normalise_party,
     resolve_references,
     split_sentences,
 )
+from clausetrace.parties import PARTY_SPELLINGS, normalise_party
 from clausetrace.register import (
     CSV_COLUMNS,
     build_register,
