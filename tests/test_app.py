@@ -298,20 +298,20 @@ MARKUP = [
 
 @pytest.mark.parametrize("text", MARKUP)
 def test_escaped_text_has_no_live_markup(text):
-    import app
+    from ui import common
 
-    escaped = app.md_escape(text)
+    escaped = common.md_escape(text)
     unescaped = re.sub(r"\\(.)", r"\1", escaped)
     assert unescaped == text, "escaping is lossless"
     assert not re.search(r"(?<!\\)[<>*_`\[\]$:&#]", escaped), escaped
 
 
 def test_highlight_marks_only_the_span_and_keeps_lines():
-    import app
+    from ui import common
 
     text = "39.1 The licensee must act.\n(a) first; and\n\n(b) second <b>."
     start = text.index("The licensee")
-    rendered = app.highlighted(text, [(start, start + len("The licensee must act."))])
+    rendered = common.highlighted(text, [(start, start + len("The licensee must act."))])
     assert ":orange-background[The licensee must act\\.]" in rendered
     assert (
         rendered.startswith("39\\.1 ") and "  \n\\(a\\) first; and\n\n\\(b\\) second \\<b\\>\\." in rendered
@@ -319,9 +319,9 @@ def test_highlight_marks_only_the_span_and_keeps_lines():
 
 
 def test_word_diff_shows_deletions_and_insertions_escaped():
-    import app
     from clausetrace.diff import diff_versions
     from clausetrace.models import Clause
+    from ui import browse
 
     def clause(version: str, text: str) -> Clause:
         return Clause("d", "ESL", version, "1.1", 0, len(text), text)
@@ -330,12 +330,12 @@ def test_word_diff_shows_deletions_and_insertions_escaped():
         [clause("a", "The licensee must report yearly.")],
         [clause("b", "The licensee must report <monthly>.")],
     )
-    rendered = app.word_diff_markdown("The licensee must report <monthly>.", report.changed[0].ops)
+    rendered = browse.word_diff_markdown("The licensee must report <monthly>.", report.changed[0].ops)
     assert ":red[~~yearly\\.~~]" in rendered and ":green-background[**\\<monthly\\>\\.**]" in rendered
     assert rendered.startswith("The licensee must report")
 
 
 def test_dot_labels_are_quoted():
-    import app
+    from ui import common
 
-    assert app.dot_quote('ESL "39"\\1\nnext') == '"ESL \\"39\\"\\\\1\\nnext"'
+    assert common.dot_quote('ESL "39"\\1\nnext') == '"ESL \\"39\\"\\\\1\\nnext"'
