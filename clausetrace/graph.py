@@ -115,10 +115,6 @@ class TraceGraph:
         view = self._view(version)
         return graph_walk.hierarchy(view, None if root is None else self._resolve(root, view), version)
 
-    def to_dict(self, version: str | None = None) -> dict[str, object]:
-        """The graph in view as plain data (for ``--json``)."""
-        return self.export(version).model_dump()
-
     def export(self, version: str | None = None) -> GraphExport:
         """The graph in view as a pydantic model."""
         view = self._view(version)

@@ -179,15 +179,6 @@ class ClauseIndex:
 
         return TraceGraph(self.documents.values(), self.references)
 
-    def children(self, clause: Clause) -> list[Clause]:
-        """Direct sub-clauses, in document order."""
-        prefix = f"{clause.prefix} "
-        return [
-            self.clauses[f"{prefix}{n}@{clause.version}"]
-            for n in clause.children
-            if f"{prefix}{n}@{clause.version}" in self.clauses
-        ]
-
 
 def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
     """Share of clauses each content term occurs in."""

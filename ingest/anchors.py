@@ -45,11 +45,6 @@ def dotted(head: str, tail: str, min_tail: int, max_tail: int) -> str:
     return rf"{head}(?:\.{tail}){{{min_tail},{max_tail}}}"
 
 
-def with_subs(core: str) -> str:
-    """A number optionally followed by sub-paragraph labels, e.g. ``39.4(a)(ii)``."""
-    return rf"(?P<number>{core})(?P<subs>(?:\s?{SUB_PAREN})*)"
-
-
 def inline(pattern: str) -> str:
     """``pattern`` standing alone inside running text (not part of a longer number or word)."""
     return rf"(?<![\w.]){pattern}(?![\w]|\.[0-9])"

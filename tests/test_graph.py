@@ -129,7 +129,7 @@ class TestTraceRealCorpus:
         assert info.value.suggestions
 
     def test_json_output(self, graph: TraceGraph) -> None:
-        data = json.loads(json.dumps(graph.to_dict()))
+        data = json.loads(graph.export().model_dump_json())
         nodes = {n["anchor"]: n for n in data["nodes"]}
         assert nodes["ESL 39.1"]["in_corpus"] and not nodes["SMETS"]["in_corpus"]
         assert json.loads(graph.trace("ESL 39.1").model_dump_json())["exceptions"] == EXCEPTIONS_TO_39_1
