@@ -7,7 +7,7 @@ clause of two versions) and calls an LLM by default, hence this small BaseRetrie
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from llama_index.core.retrievers import BaseRetriever
@@ -67,10 +67,8 @@ class Hit:
 
     clause: Clause
     score: float  # fused score (named clauses rank first)
-    dense: float = 0.0  # best cosine similarity of its nodes
-    bm25: float = 0.0
+    dense: float = 0.0  # best cosine similarity of its nodes (the refusal rule reads it)
     via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'hybrid': why it was retrieved
-    nodes: list[str] = field(default_factory=list)
     span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
 
 
@@ -96,11 +94,6 @@ def mentioned_anchors(question: str) -> list[str]:
 def named_anchors(question: str, index: ClauseIndex) -> list[str]:
     """Mentioned anchors that are indexed (a clause, or a condition/section holding clauses)."""
     return [a for a in mentioned_anchors(question) if index.has_anchor(a)]
-
-
-def quoted_anchors(question: str, index: ClauseIndex) -> list[str]:
-    """Mentioned anchors that are not indexed but are quoted by indexed clauses (SEC F4.3)."""
-    return [a for a in mentioned_anchors(question) if not index.has_anchor(a) and index.quoting(a)]
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:
@@ -130,7 +123,6 @@ class HybridRetriever(BaseRetriever):
             existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k
         )
         self.last_dense: dict[str, float] = {}
-        self.last_bm25: dict[str, float] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """Fused node ranking for one query (all candidates, best first)."""
@@ -143,7 +135,6 @@ class HybridRetriever(BaseRetriever):
                 fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
                 nodes.setdefault(hit.node.node_id, hit)
         self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
-        self.last_bm25 = {h.node.node_id: h.score or 0.0 for h in lexical}
         order = sorted(fused, key=lambda node_id: -fused[node_id])
         return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
 
@@ -182,8 +173,6 @@ class HybridRetriever(BaseRetriever):
             clause = self.index.clauses[item.node.metadata["key"]]
             hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
-            hit.bm25 = max(hit.bm25, self.last_bm25.get(item.node.node_id, 0.0))
-            hit.nodes.append(item.node.node_id)
         return list(hits.values())
 
     def _admits(self, clause: Clause, prefix: str | None, version: str | None, keep: set[str] | None) -> bool:
@@ -203,8 +192,9 @@ class HybridRetriever(BaseRetriever):
             if anchor in self.index.by_anchor:
                 clause = next((c for c in self.index.by_anchor[anchor] if version in (None, c.version)), None)
                 hits += [Hit(clause=clause, score=1.0, via="anchor")] if clause else []
-        for anchor in quoted_anchors(question, self.index):
-            hits += [Hit(clause=c, score=1.0, via="quote") for c in self.index.quoting(anchor)]
+        for anchor in mentioned_anchors(question):  # not indexed, but quoted (SEC F4.3 in SMDA-266)
+            if not self.index.has_anchor(anchor):
+                hits += [Hit(clause=c, score=1.0, via="quote") for c in self.index.quoting(anchor)]
         if DEFINITION_CUE.search(question):
             hits += self._definition_hits(question, version)
         return hits
