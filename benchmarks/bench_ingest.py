@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe, peak_rss_mb  # noqa: E402
-from clausetrace.embed import load_sentence_model  # noqa: E402
 from clausetrace.index import build_index  # noqa: E402
+from clausetrace.index.embed import load_sentence_model  # noqa: E402
+from clausetrace.index.nodes import corpus_nodes  # noqa: E402
 from clausetrace.settings import Settings  # noqa: E402
 from ingest import ingest_corpus  # noqa: E402
-from ingest.nodes import corpus_nodes  # noqa: E402
 from ingest.sources import load_catalogue, pinned  # noqa: E402
 
 

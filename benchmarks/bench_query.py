@@ -18,9 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe, peak_rss_mb  # noqa: E402
-from clausetrace.answer import ask, make_retriever  # noqa: E402
+from clausetrace.answer import ask  # noqa: E402
 from clausetrace.errors import ClausetraceError  # noqa: E402
 from clausetrace.index import load_index  # noqa: E402
+from clausetrace.query import parse_query  # noqa: E402
+from clausetrace.retrieve import make_retriever  # noqa: E402
 from clausetrace.settings import Settings  # noqa: E402
 from eval.metrics import percentile  # noqa: E402
 
@@ -78,7 +80,7 @@ def main() -> None:
     retrieval_load_s = time.perf_counter() - started
     settings = Settings()
     retriever = make_retriever(index, settings)
-    retrieval = timed(lambda q: retriever.search(q, settings.k), questions, args.rounds)
+    retrieval = timed(lambda q: retriever.search(parse_query(q, index), settings.k), questions, args.rounds)
     end_to_end = timed(lambda q: ask(q, index, settings, retriever=retriever), questions, args.rounds)
     figures = {
         "machine": describe(),

@@ -47,6 +47,7 @@ from benchmarks.obliqa_data import (  # noqa: E402
     to_corpus,
 )
 from clausetrace.index import ClauseIndex, build_index, load_index  # noqa: E402
+from clausetrace.query import parse_query  # noqa: E402
 from clausetrace.retrieve import HybridRetriever  # noqa: E402
 
 K = 10
@@ -193,7 +194,7 @@ def run_retriever(
     """Top-k clauses per question through HybridRetriever.search, as gold keys."""
     run: Run = {}
     for q in questions:
-        hits = retriever.search(q.text, k=k)
+        hits = retriever.search(parse_query(q.text, retriever.index), k=k)
         run[q.qid] = [corpus.passage_of[h.clause.key].gold_key(kind) for h in hits]
     return run
 

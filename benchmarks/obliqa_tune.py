@@ -23,7 +23,8 @@ from benchmarks.machine import describe  # noqa: E402
 from benchmarks.obliqa import CACHE, K, RetrieverSettings, dedupe, mean_scores, prepare_index  # noqa: E402
 from benchmarks.obliqa_data import DEFAULT_DATA, Question, gold_kind, load_questions  # noqa: E402
 from clausetrace.index import ClauseIndex  # noqa: E402
-from clausetrace.retrieve import HybridRetriever, expand_query  # noqa: E402
+from clausetrace.query import expand_query  # noqa: E402
+from clausetrace.retrieve import HybridRetriever  # noqa: E402
 
 Ranked = list[tuple[str, float]]  # (node id, score), best first
 Lists = dict[str, Ranked]  # question id -> ranking

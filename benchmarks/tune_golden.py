@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clausetrace.answer import make_retriever  # noqa: E402
 from clausetrace.index import load_index  # noqa: E402
+from clausetrace.retrieve import make_retriever  # noqa: E402
 from clausetrace.settings import Settings  # noqa: E402
 from eval.harness import DEFAULT_GOLDEN, load_golden, run_question  # noqa: E402
 from eval.metrics import GoldenQuestion, summarise  # noqa: E402

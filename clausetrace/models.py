@@ -1,4 +1,4 @@
-"""Records that flow through the pipeline.
+"""Records that flow through the pipeline, shared by every stage.
 
 Internal values (pages, clauses, definitions) are frozen dataclasses; anything that crosses a
 boundary (the source catalogue, the index manifest, ``--json`` output) is a pydantic model.
@@ -12,6 +12,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Family = Literal["licence", "sec", "spec", "guidance"]
+Modality = Literal[
+    "must",
+    "must not",
+    "shall",
+    "shall not",
+    "take all reasonable steps",
+    "is required to",
+    "may",
+    "exception",
+]
+Relation = Literal[
+    "subject_to", "exception_to", "obliges_compliance_with", "refers_to", "defines_term_used_in"
+]
 
 
 class Source(BaseModel):
@@ -112,6 +125,11 @@ class ParsedDocument:
     cleaning_steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
 
+    def own_end(self, clause: Clause) -> int:
+        """Where a clause's own text ends: before its first numbered child section (2 -> 2.1), if any."""
+        sections = [c.start for c in self.clauses if c.parent == clause.number and not c.is_subclause]
+        return min(sections, default=clause.end)
+
 
 class SourceRecord(BaseModel):
     """What the manifest remembers about one ingested source."""
@@ -143,3 +161,71 @@ class IndexManifest(BaseModel):
     sources: list[SourceRecord]
     counts: dict[str, int]
     skipped: list[str] = Field(default_factory=list, description="Files refused, with the reason")
+
+
+class Obligation(BaseModel):
+    """One obligation (or exception to one): who owes it, what, under which conditions, where."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    anchor: str = Field(description="Clause the obligation is written in, e.g. 'ESL 39.1'")
+    doc_id: str = Field(description="Catalogue id of the document, e.g. 'esl-39-2025-08-01'")
+    prefix: str = Field(description="Citation prefix of the document, e.g. 'ESL'")
+    version: str = Field(description="Version label of the document, e.g. '2025-08-01'")
+    party: str = Field(description="Normalised party that owes it, e.g. 'Electricity Supplier'")
+    party_text: str = Field(description="The party as written, e.g. 'the licensee'; '' if inferred")
+    modality: Modality = Field(
+        description="must, must not, shall, shall not, take all reasonable "
+        "steps, is required to, may (a power), or exception"
+    )
+    action: str = Field(description="What is owed: the verb phrase after the modal")
+    conditions: list[str] = Field(default_factory=list, description="Condition phrases as written")
+    exception_to: list[str] = Field(
+        default_factory=list, description="Anchors this clause is an exception to"
+    )
+    subject_to: list[str] = Field(default_factory=list, description="Anchors that qualify it")
+    scoped_by: list[str] = Field(
+        default_factory=list, description="Anchors saying where or when it applies, e.g. 'ESL 39.14'"
+    )
+    joint_with: list[str] = Field(
+        default_factory=list, description="Other parties named as owing it together with this one"
+    )
+    counterparties: list[str] = Field(
+        default_factory=list, description="Other parties named in the action (owed to, e.g.)"
+    )
+    secondary: bool = Field(default=False, description="True when read from guidance, not the rule")
+    quoted_from: str | None = Field(
+        default=None, description="Provision a guidance document quotes, e.g. 'SEC F4.3'"
+    )
+    sentence: str = Field(description="The sentence that states it: doc_text[start:end]")
+    start: int = Field(description="Start of the sentence in the document text")
+    end: int = Field(description="End of the sentence in the document text")
+
+    @property
+    def key(self) -> str:
+        """Anchor plus version, as for clauses: 'ESL 39.1@2025-08-01'."""
+        return f"{self.anchor}@{self.version}"
+
+
+class Reference(BaseModel):
+    """One reference made by a clause: where it is written, what it points at, and how."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_anchor: str = Field(description="Clause making the reference, e.g. 'ESL 39.2'")
+    doc_id: str = Field(default="", description="Source id of the referring document")
+    version: str = Field(description="Version of the referring document")
+    text: str = Field(description="The reference as written, e.g. 'paragraphs 39.3, 39.4'")
+    start: int = Field(description="Start of the reference in the document text")
+    end: int = Field(description="End of the reference in the document text")
+    target: str = Field(description="Anchor pointed at: 'ESL 39.3', 'SEC F4.3', 'GSL 6', 'SMETS'")
+    instrument: str = Field(description="Instrument of the target: ESL, GSL, DCCL, SEC, SMETS ...")
+    relation: Relation = Field(description="How the source relates to the target")
+    secondary: bool = Field(
+        default=False, description="Guidance quoting another instrument, not the instrument itself"
+    )
+    subject: str | None = Field(
+        default=None,
+        description="Clause the sentence states the relation about, when it names one: 'ESL 39.1'"
+        " in 'The requirement in paragraph 39.1 is subject to paragraphs 39.3 ...'",
+    )

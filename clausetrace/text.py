@@ -1,4 +1,4 @@
-"""Small text helpers shared by answers and the obligation register: terms, sentences, modals."""
+"""Small text helpers shared by every stage: terms, sentences, modals, spans."""
 
 from __future__ import annotations
 
@@ -39,3 +39,12 @@ def content_terms(text: str) -> set[str]:
 def is_obligation(sentence: str) -> bool:
     """True when a sentence states a duty (must, shall, is required to, all reasonable steps)."""
     return bool(OBLIGATION.search(sentence))
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move a span's ends inwards past whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -145,9 +145,7 @@ def _fetch_file(
     return _ok(source, "fetched", source.url, size, sha, message)
 
 
-def _ok(
-    source: Source, status: Status, origin: str, size: int, sha: str, message: str
-) -> FetchResult:
+def _ok(source: Source, status: Status, origin: str, size: int, sha: str, message: str) -> FetchResult:
     """A success result for the file now in place."""
     return FetchResult(
         id=source.id,

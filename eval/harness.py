@@ -10,10 +10,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm import tqdm
 
-from clausetrace.answer import compose, make_retriever
+from clausetrace.answer import compose
 from clausetrace.errors import ClausetraceError
 from clausetrace.index import ClauseIndex
-from clausetrace.retrieve import HybridRetriever, Mode
+from clausetrace.query import parse_query
+from clausetrace.retrieve import HybridRetriever, Mode, make_retriever
 from clausetrace.settings import Settings
 from eval.metrics import GoldenQuestion, QuestionResult, grade, summarise
 
@@ -66,8 +67,9 @@ def run_question(
 ) -> QuestionResult:
     """Retrieve top 10, answer from the top k, and grade the outcome."""
     started = time.perf_counter()
-    hits = retriever.search(item.question, RETRIEVE_K)
-    answer = compose(item.question, hits[:k], index, settings)
+    query = parse_query(item.question, index, settings.max_question_chars)
+    hits = retriever.search(query, RETRIEVE_K)
+    answer = compose(query, hits[:k], index, settings)
     latency = (time.perf_counter() - started) * 1000
     return grade(
         item,

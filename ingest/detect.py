@@ -7,9 +7,10 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+from clausetrace.anchors import PREFIX_FAMILY, normalise_prefix
 from clausetrace.errors import SourceError
 from clausetrace.models import Source
-from ingest.anchors import GRAMMARS, PREFIX_FAMILY, normalise_prefix
+from ingest.anchors import GRAMMARS
 from ingest.segment import numbering_found
 
 MONTHS = {

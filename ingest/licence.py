@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clausetrace.models import Source
+from clausetrace.text import trim_span
 from ingest.anchors import (
     CONDITION_HEADING,
     GRAMMARS,
@@ -23,7 +24,7 @@ from ingest.anchors import (
     REFERENCE_WORDS,
     licence_key,
 )
-from ingest.spans import STRONG_WEIGHT, Start, best_chain, previous_token, trim_span
+from ingest.spans import STRONG_WEIGHT, Start, best_chain, previous_token
 
 CLAUSE_OPENING = re.compile(r"\s+(?:[\"“‘'\[(]?[A-Z]|\.\s*[A-Z]|\((?:Not|not)\s+[Uu]sed)")
 NOT_PART_LABEL = r"(?<!PART [A-Z])(?<!Part [A-Z])(?<!PART [A-Z][0-9])(?<!Part [A-Z][0-9])"  # 'PART A.'

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 
 from clausetrace.errors import NoClausesFoundError
 from clausetrace.models import Clause, Definition, Source
+from clausetrace.text import trim_span
 from ingest.anchors import GRAMMARS
 from ingest.licence import condition_titles, licence_chain, licence_starts
 from ingest.outline import outline_starts, sec_sections
-from ingest.spans import Item, Start, trim_span
+from ingest.spans import Item, Start
 from ingest.subclauses import definition_spans, is_definitions_clause, parse_items
 
 

@@ -39,15 +39,6 @@ class Item:
 # ---- generic helpers -------------------------------------------------------------------------
 
 
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move a span's ends inwards past whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def best_chain(items: Sequence[T], follows: Callable[[T, T], bool], weight: Callable[[T], float]) -> list[T]:
     """Heaviest chain of items (kept in order) where each item ``follows`` the one before it.
 

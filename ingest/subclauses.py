@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from clausetrace.text import trim_span
 from ingest.anchors import (
     DEFINITION_VERB,
     DEFINITIONS_OPENING,
@@ -20,7 +21,7 @@ from ingest.anchors import (
     roman_value,
 )
 from ingest.licence import is_reference
-from ingest.spans import Item, Start, trim_span
+from ingest.spans import Item, Start
 
 DEFINITIONS_HEADING = re.compile(r"Definition|Interpretation", re.IGNORECASE)
 TERM_MAX_WORDS = 10

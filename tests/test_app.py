@@ -319,8 +319,8 @@ def test_highlight_marks_only_the_span_and_keeps_lines():
 
 
 def test_word_diff_shows_deletions_and_insertions_escaped():
-    from clausetrace.diff import diff_versions
     from clausetrace.models import Clause
+    from clausetrace.trace.diff import diff_versions
     from ui import browse
 
     def clause(version: str, text: str) -> Clause:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from clausetrace.answer import CANNOT_ANSWER, Answer, Citation, ask
+from clausetrace.answer.render import answer_markdown
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index import ClauseIndex
-from clausetrace.lookup import page_label
-from clausetrace.render import answer_markdown
+from clausetrace.index.lookup import page_label
 from clausetrace.settings import Settings
 from ui.common import chosen, go_to_clause, highlighted, md_escape
 
@@ -74,6 +74,8 @@ def show_answer(answer: Answer, filters: str) -> None:
     st.markdown(f"**Question:** {md_escape(answer.question)}")
     if filters:
         st.caption(f"Filters: {md_escape(filters)}")
+    if answer.understood:
+        st.caption(f"Understood: {md_escape(answer.understood)}")
     if answer.refused:
         show_refusal(answer)
     else:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from clausetrace.errors import UnknownAnchorError
 from clausetrace.index import ClauseIndex
-from clausetrace.lookup import ClauseView, get_clause
+from clausetrace.index.lookup import ClauseView, get_clause
 from ui.common import doc_label, go_to_clause, go_to_trace, md_escape, md_lines
 from ui.obligations import register_frame
 from ui.trace import anchor_order
@@ -146,7 +146,7 @@ def version_groups(index: ClauseIndex) -> dict[str, list[Any]]:
 
 
 def page_versions(index: ClauseIndex) -> None:
-    from clausetrace.diff import diff_versions
+    from clausetrace.trace.diff import diff_versions
 
     groups = version_groups(index)
     if not groups:

@@ -25,7 +25,7 @@ MAX_GRAPH_EDGES = 60
 @st.cache_resource(show_spinner="Reading cross-references…", max_entries=2)
 def cached_graph(_index: ClauseIndex, path: str, built_at: str) -> Any:
     """The trace graph of the loaded index (built once per index)."""
-    from clausetrace.graph import TraceGraph
+    from clausetrace.trace.graph import TraceGraph
 
     return TraceGraph(_index.documents.values())
 

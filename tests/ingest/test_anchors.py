@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from clausetrace.anchors import format_anchor, parse_anchor
 from clausetrace.errors import UnknownAnchorError
 from ingest.anchors import (
     GUIDANCE_LINE,
@@ -13,10 +14,8 @@ from ingest.anchors import (
     SEC_LINE,
     SPEC_LINE,
     SUB_MARKER,
-    format_anchor,
     licence_key,
     outline_key,
-    parse_anchor,
     roman_value,
 )
 

@@ -1,0 +1,151 @@
+"""Grounded, deterministic answers: sentences quoted from retrieved clauses, each cited, or a refusal.
+
+No LLM is needed. Every sentence is a slice of a retrieved clause's stored text, and every
+citation is built from a retrieved hit, so an answer cannot cite a clause it did not retrieve.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from clausetrace.answer.changes import change_answer
+from clausetrace.answer.cite import citation, cross_references, notes
+from clausetrace.answer.models import Answer, AnswerSentence
+from clausetrace.answer.refuse import DIRECT, refusal_reason
+from clausetrace.index import ClauseIndex
+from clausetrace.models import Clause, ParsedDocument
+from clausetrace.query import Query, parse_query
+from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
+from clausetrace.settings import Settings
+from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
+
+
+def ask(
+    question: str,
+    index: ClauseIndex,
+    settings: Settings | None = None,
+    *,
+    k: int | None = None,
+    prefix: str | None = None,
+    version: str | None = None,
+    party: str | None = None,
+    retriever: HybridRetriever | None = None,
+) -> Answer:
+    """Answer a question from the index with cited sentences, or refuse."""
+    settings = settings or Settings()
+    started = time.perf_counter()
+    query = parse_query(question, index, settings.max_question_chars)
+    retriever = retriever or make_retriever(index, settings)
+    keep = index.keys_for_party(party) if party else None
+    hits = retriever.search(query, k or settings.k, prefix=prefix, version=version, keep=keep)
+    retrieved = time.perf_counter()
+    answer = compose(query, hits, index, settings)
+    answer.timings = {
+        "retrieve_ms": round((retrieved - started) * 1000, 2),
+        "answer_ms": round((time.perf_counter() - retrieved) * 1000, 2),
+        "total_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+    return answer
+
+
+def compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settings) -> Answer:
+    """Build the answer from ranked hits: choose sentences, cite them, or refuse."""
+    answer = _compose(query, hits, index, settings)
+    answer.understood = query.describe()
+    return answer
+
+
+def _compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settings) -> Answer:
+    question = query.text
+    if query.change_document:
+        return change_answer(question, query.change_document, index)
+    if not hits:
+        return Answer(question=question, refused=True, reason="nothing in the index matches it")
+    reason = refusal_reason(query, hits, settings)
+    if reason:
+        related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
+        return Answer(question=question, refused=True, reason=reason, possibly_related=related)
+    chosen = primary_first(
+        choose_sentences(query, hits, index, settings.max_sentences, settings.sentence_cutoff), index
+    )
+    cited = list(dict.fromkeys(hit.clause.key for hit, _ in chosen))
+    by_key = {h.clause.key: h for h in hits}
+    citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
+    number = {c.key: c.n for c in citations}
+    sentences = [sentence(hit, span, number[hit.clause.key], index) for hit, span in chosen]
+    return Answer(
+        question=question,
+        refused=False,
+        sentences=sentences,
+        citations=citations,
+        parties=list(dict.fromkeys(p for c in citations for p in index.parties_of(c.key))),
+        cross_references=cross_references(citations, index),
+        notes=notes(citations, index),
+    )
+
+
+def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]:
+    """Spans (in document text) of the sentences of a clause's own text (not its child sections)."""
+    text = doc.text[clause.start : doc.own_end(clause)]
+    spans, start = [], 0
+    for m in SENTENCE_SPLIT.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(clause.start + s, clause.start + e) for s, e in spans if text[s:e].strip()]
+
+
+def choose_sentences(
+    query: Query, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
+) -> list[tuple[Hit, tuple[int, int]]]:
+    """Best sentence per useful clause (obligations first): at most limit, within cutoff of the best."""
+    terms = query.terms
+    scored = []
+    for rank, hit in enumerate(hits):
+        doc = index.documents[hit.clause.doc_id]
+        text = doc.text
+        for span in [hit.span] if hit.span else sentence_spans(hit.clause, doc):
+            passage = text[span[0] : span[1]]
+            overlap = len(terms & content_terms(passage)) / math.sqrt(len(terms) or 1)
+            bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
+            prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
+            scored.append((overlap + bonus + prior, rank, hit, span))
+    best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
+    for item in sorted(scored, key=lambda x: -x[0]):
+        best_per_clause.setdefault(item[2].clause.key, item)
+    top = sorted(best_per_clause.values(), key=lambda x: -x[0])[:limit]
+    floor = top[0][0] * cutoff
+    return [(hit, span) for score, rank, hit, span in sorted(top, key=lambda x: x[1]) if score >= floor]
+
+
+def primary_first(
+    chosen: list[tuple[Hit, tuple[int, int]]], index: ClauseIndex
+) -> list[tuple[Hit, tuple[int, int]]]:
+    """Quote the instruments before guidance about them; drop guidance that only quotes a cited clause."""
+    primary = [item for item in chosen if index.source_of(item[0].clause).family != "guidance"]
+    cited = {hit.clause.anchor for hit, _ in primary}
+    guidance = [
+        item
+        for item in chosen
+        if item not in primary and not set(index.quoted_instruments(item[0].clause)) & cited
+    ]
+    return primary + guidance
+
+
+def is_heading(passage: str) -> bool:
+    """A short line without closing punctuation: a heading, not an answer."""
+    return len(passage.split()) < 15 and not passage.rstrip().endswith((".", ";", ":", ")"))
+
+
+def sentence(hit: Hit, span: tuple[int, int], n: int, index: ClauseIndex) -> AnswerSentence:
+    """An answer sentence quoted from a clause, with its citation number."""
+    text = index.documents[hit.clause.doc_id].text[span[0] : span[1]]
+    return AnswerSentence(
+        text=text,
+        citations=[n],
+        anchors=[hit.clause.anchor],
+        start=span[0],
+        end=span[1],
+        obligation=is_obligation(text),
+    )

@@ -1,0 +1,170 @@
+"""Commands over documents: fetch, ingest, show, diff."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from clausetrace.cli.group import cli
+from clausetrace.cli.options import emit, index_option, json_option, open_index
+from clausetrace.errors import ClausetraceError
+from clausetrace.settings import Settings
+
+
+@cli.command()
+@click.option(
+    "--mirror",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Copy from this local folder instead of the official URLs (CLAUSETRACE_MIRROR).",
+)
+@click.option(
+    "--dest", type=click.Path(path_type=Path), default=None, help="Where documents go (default: corpus/raw)."
+)
+@json_option
+def fetch(mirror: Path | None, dest: Path | None, as_json: bool) -> None:
+    """Fetch the catalogued documents into corpus/raw, checking sha256."""
+    from corpus.fetch import default_mirror, fetch_sources, summary
+    from ingest.sources import load_catalogue, pinned
+
+    settings = Settings()
+    mirror = mirror or settings.mirror or default_mirror()
+    results = fetch_sources(
+        pinned(load_catalogue(settings.sources_file)),
+        dest or settings.corpus_dir,
+        mirror,
+        progress=not as_json,
+    )
+    if as_json:
+        emit(results)
+    else:
+        for r in results:
+            if r.message:
+                click.echo(f"{r.status}: {r.message}", err=r.status == "failed")
+        click.echo(summary(results))
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--prefix", default=None, help="Citation prefix for PATHS (ESL, SEC, SMETS, ...).")
+@click.option(
+    "--family",
+    type=click.Choice(["licence", "sec", "spec", "guidance"]),
+    default=None,
+    help="Numbering grammar for PATHS.",
+)
+@click.option("--version", "version", default=None, help="Version label for PATHS (e.g. 2025-08-01).")
+@click.option("--title", default=None, help="Title for PATHS.")
+@click.option("--no-catalogue", is_flag=True, help="Index only PATHS, not corpus/raw.")
+@index_option
+@json_option
+def ingest(
+    paths: tuple[Path, ...],
+    prefix: str | None,
+    family: str | None,
+    version: str | None,
+    title: str | None,
+    no_catalogue: bool,
+    index_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Parse documents into clauses and build the index (atomically)."""
+    from clausetrace.index import build_index
+    from ingest import ingest_corpus
+    from ingest.sources import load_catalogue, pinned
+
+    settings = Settings()
+    started = time.perf_counter()
+    sources = [] if no_catalogue else pinned(load_catalogue(settings.sources_file))
+    overrides = {
+        k: v for k, v in {"prefix": prefix, "family": family, "version": version, "title": title}.items() if v
+    }
+    docs, problems = ingest_corpus(sources, settings.corpus_dir, list(paths), **overrides)
+    for line in problems:
+        click.echo(f"skipped: {line}", err=True)
+    if not docs:
+        raise ClausetraceError(
+            "nothing to index: fetch the corpus first (`clausetrace fetch`) "
+            "or give document paths; the previous index is unchanged"
+        )
+    manifest = build_index(
+        docs,
+        index_dir or settings.index_dir,
+        settings.cache_dir,
+        max_node_words=settings.max_node_words,
+        skipped=problems,
+        progress=not as_json,
+    )
+    if as_json:
+        emit(manifest)
+        return
+    c = manifest.counts
+    click.echo(
+        f"Indexed {c['documents']} documents: {c['clauses']} clauses, {c['nodes']} nodes, "
+        f"{c['definitions']} definitions, {c.get('obligations', 0)} obligations "
+        f"({c['embedded']} embedded, the rest from cache) in {time.perf_counter() - started:.1f}s "
+        f"-> {index_dir or settings.index_dir}"
+    )
+
+
+@cli.command()
+@click.argument("anchor")
+@click.option("--version", "version", default=None, help="Pin a version (default: latest).")
+@index_option
+@json_option
+def show(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
+    """Print a clause: text, title path, document, version and page."""
+    from clausetrace.index.lookup import get_clause
+
+    view = get_clause(open_index(index_dir), anchor, version)
+    if as_json:
+        emit(view)
+        return
+    click.echo(
+        click.style(view.anchor, bold=True) + f"  ({view.title}, version {view.version}, {view.pages})"
+    )
+    if view.title_path:
+        click.echo(" › ".join(view.title_path))
+    if view.other_versions:
+        click.echo(f"Other versions: {', '.join(view.other_versions)}")
+    click.echo("")
+    click.echo(view.text)
+
+
+@cli.command()
+@click.argument("document")
+@click.option("--from", "old", required=True, help="Older version, e.g. 2022-04-14.")
+@click.option("--to", "new", required=True, help="Newer version, e.g. 2025-08-01.")
+@index_option
+@json_option
+def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: bool) -> None:
+    """Compare two versions of a document clause by clause (text-layer noise shown apart)."""
+    from clausetrace.index.lookup import clauses_of
+    from clausetrace.trace.diff import diff_versions
+
+    index = open_index(index_dir)
+    report = diff_versions(clauses_of(index, document, old), clauses_of(index, document, new))
+    if as_json:
+        emit(report)
+        return
+    verdict = "substantive changes" if report.substantive else "no substantive change"
+    click.echo(
+        f"{report.document}: {old} -> {new}: {verdict} "
+        f"({', '.join(f'{k} {v}' for k, v in report.summary.items())})"
+    )
+    for label, items in (("added", report.added), ("removed", report.removed)):
+        for item in items:
+            click.echo(f"  {label}: {item.anchor}")
+    for item in report.changed:
+        words = " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops)
+        click.echo(f"  changed: {item.anchor}: {words}")
+    for item in report.noise_only:
+        click.echo(
+            f"  text-layer noise only: {item.anchor}: "
+            + "; ".join(f"'{n.old}' vs '{n.new}'" for n in item.noise)
+        )

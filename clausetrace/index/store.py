@@ -1,0 +1,185 @@
+"""The loaded index: clause store, glossary, register and references, with FAISS, BM25 and the
+embedding model loaded lazily from the index folder (``show``/``trace`` never load torch)."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
+from llama_index.retrievers.bm25 import BM25Retriever
+from llama_index.vector_stores.faiss import FaissVectorStore
+
+from clausetrace.anchors import canonical_anchor
+from clausetrace.errors import UnknownAnchorError
+from clausetrace.index.embed import LocalEmbedding
+from clausetrace.models import (
+    Clause,
+    Definition,
+    IndexManifest,
+    Obligation,
+    ParsedDocument,
+    Reference,
+    Source,
+)
+from clausetrace.text import content_terms
+
+if TYPE_CHECKING:
+    from clausetrace.trace.graph import TraceGraph
+
+INDEX_FORMAT = 1
+BM25_DIR = "bm25"
+UBIQUITOUS_SHARE = 0.25
+
+
+@dataclass
+class ClauseIndex:
+    """A loaded index: clause store, vector index, BM25 and the embedding model."""
+
+    path: Path
+    manifest: IndexManifest
+    documents: dict[str, ParsedDocument]
+    obligations: list[Obligation] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    clauses: dict[str, Clause] = field(init=False)
+    by_anchor: dict[str, list[Clause]] = field(init=False)
+    definitions: list[Definition] = field(init=False)
+    term_df: dict[str, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.clauses = {c.key: c for d in self.documents.values() for c in d.clauses}
+        self.definitions = [x for d in self.documents.values() for x in d.definitions]
+        self.by_anchor = {}
+        for clause in self.clauses.values():
+            self.by_anchor.setdefault(clause.anchor, []).append(clause)
+        for versions in self.by_anchor.values():
+            versions.sort(key=lambda c: self.source_of(c).date, reverse=True)
+        self.term_df = _document_frequencies(c for c in self.clauses.values() if not c.is_subclause)
+        self._glossary: dict[str, list[Definition]] = {}
+        for definition in self.definitions:
+            self._glossary.setdefault(definition.term.lower(), []).append(definition)
+        terms = sorted(self._glossary, key=len, reverse=True)
+        self._term_re = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.I) if terms else None
+        self._refs_by_key: dict[str, list[Reference]] = {}
+        for ref in self.references:  # a sub-clause's references count for its numbered clause
+            clause_anchor = ref.source_anchor.split("(", 1)[0]
+            self._refs_by_key.setdefault(f"{clause_anchor}@{ref.version}", []).append(ref)
+        self._obligations_by_key: dict[str, list[Obligation]] = {}
+        for ob in self.obligations:
+            self._obligations_by_key.setdefault(f"{ob.anchor}@{ob.version}", []).append(ob)
+
+    @functools.cached_property
+    def embed_model(self) -> LocalEmbedding:
+        """The embedding model, loaded on first use (show/trace/diff never need it)."""
+        return LocalEmbedding()
+
+    @functools.cached_property
+    def vector_index(self) -> VectorStoreIndex:
+        """The FAISS-backed llama-index vector index, loaded on first use."""
+        vector_store = FaissVectorStore.from_persist_dir(str(self.path))
+        storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(self.path))
+        return load_index_from_storage(storage, embed_model=self.embed_model)
+
+    @functools.cached_property
+    def bm25(self) -> BM25Retriever:
+        """The BM25 retriever over the same nodes, loaded on first use."""
+        return BM25Retriever.from_persist_dir(str(self.path / BM25_DIR), show_progress=False)
+
+    def source_of(self, clause: Clause) -> Source:
+        """The catalogue entry of the document a clause comes from."""
+        return self.documents[clause.doc_id].source
+
+    def is_latest(self, clause: Clause) -> bool:
+        """True when no newer version of the same anchor is indexed."""
+        return self.by_anchor[clause.anchor][0].version == clause.version
+
+    def versions(self, anchor: str) -> list[str]:
+        """Versions of one anchor, newest first."""
+        return [c.version for c in self.by_anchor.get(anchor, [])]
+
+    def document_versions(self, document: str) -> list[str]:
+        """Versions of a document ('ESL 48') indexed, oldest first."""
+        inside = [c for c in self.clauses.values() if c.anchor.startswith(document + ".")]
+        dates = {c.version: self.source_of(c).date for c in inside}
+        return sorted(dates, key=dates.__getitem__)
+
+    def get_clause(self, anchor: str, version: str | None = None) -> Clause:
+        """The clause for an anchor (latest version unless pinned); suggests near anchors if unknown."""
+        canonical = canonical_anchor(anchor)
+        versions = self.by_anchor.get(canonical, [])
+        found = [c for c in versions if version in (None, c.version)]
+        if found:
+            return found[0]
+        if versions:
+            have = ", ".join(self.versions(canonical))
+            raise UnknownAnchorError(f"{canonical} @ {version}", [f"{canonical} @ {have}"])
+        close = difflib.get_close_matches(canonical, list(self.by_anchor), n=5, cutoff=0.6)
+        raise UnknownAnchorError(canonical, close)
+
+    def has_anchor(self, anchor: str) -> bool:
+        """True when the anchor, or a clause inside it ('ESL 39' -> 'ESL 39.1'), is indexed."""
+        return anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor)
+
+    def distinctive_terms(self, terms: set[str]) -> set[str]:
+        """Terms that are not ubiquitous in the corpus (in under a quarter of the clauses)."""
+        return {t for t in terms if self.term_df.get(t, 0.0) < UBIQUITOUS_SHARE}
+
+    def defined_in(self, text: str) -> list[Definition]:
+        """Definitions of the defined terms a text mentions (longest match wins at each place)."""
+        if self._term_re is None:
+            return []
+        return [d for m in self._term_re.finditer(text) for d in self._glossary[m.group(1).lower()]]
+
+    def references_from(self, key: str) -> list[Reference]:
+        """Cross-references made by a clause (anchor@version) and its sub-clauses."""
+        return self._refs_by_key.get(key, [])
+
+    def quoted_instruments(self, clause: Clause) -> list[str]:
+        """Other instruments a guidance clause quotes (e.g. 'SEC F4.3'): its citations are secondary."""
+        refs = self.references_from(clause.key)
+        return list(dict.fromkeys(r.target for r in refs if r.secondary))
+
+    def quoting(self, anchor: str) -> list[Clause]:
+        """Latest clauses referring to an anchor or inside it (SMDA-266 2.5 for SEC F4.3)."""
+        keys = {
+            key
+            for key, refs in self._refs_by_key.items()
+            if any(r.target == anchor or r.target.startswith((anchor + ".", anchor + "(")) for r in refs)
+        }
+        return [c for c in map(self.clauses.get, sorted(keys)) if c and self.is_latest(c)]
+
+    def obligations_of(self, key: str) -> list[Obligation]:
+        """Obligations stated by a clause (anchor@version)."""
+        return self._obligations_by_key.get(key, [])
+
+    def parties_of(self, key: str) -> list[str]:
+        """Normalised parties that owe the obligations of a clause."""
+        return list(dict.fromkeys(o.party for o in self.obligations_of(key) if o.party))
+
+    def keys_for_party(self, party: str) -> set[str]:
+        """Clause keys with an obligation owed by a party (case-insensitive substring)."""
+        wanted = party.lower()
+        return {f"{o.anchor}@{o.version}" for o in self.obligations if wanted in o.party.lower()}
+
+    @functools.cached_property
+    def graph(self) -> TraceGraph:
+        """The traceability graph over every indexed document (built on first use)."""
+        from clausetrace.trace.graph import TraceGraph
+
+        return TraceGraph(self.documents.values(), self.references)
+
+
+def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
+    """Share of clauses each content term occurs in."""
+    counts: dict[str, int] = {}
+    total = 0
+    for clause in clauses:
+        total += 1
+        for term in content_terms(clause.text):
+            counts[term] = counts.get(term, 0) + 1
+    return {t: n / max(total, 1) for t, n in counts.items()}

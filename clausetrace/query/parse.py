@@ -1,0 +1,169 @@
+"""A question, parsed once: what it names, asks and means. Every later stage reads the `Query`.
+
+`parse_query(text, index)` cleans the text (rejecting empty or over-long questions), finds the
+anchors it names and what the index knows of them, its intent, its content terms and their
+expansions, a party and a date if it names them, and whether it asks about a change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from clausetrace.anchors import normalise_number
+from clausetrace.errors import QuestionRejectedError
+from clausetrace.index.store import ClauseIndex
+from clausetrace.models import Definition
+from clausetrace.query.vocabulary import acronym_expansions
+from clausetrace.register.parties import LICENSEE, PARTY_RE, normalise_party
+from clausetrace.text import content_terms
+
+Intent = Literal["change", "exception", "definition", "who", "may", "when", "impact", "list", "what"]
+
+NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z]{1,4}\))*"
+PREFIXED = re.compile(
+    r"\b(ESL|GSL|DCCL|SEC|SMETS|CHTS|GBCS|SMDA-266)\s+(?:Section\s+)?([A-Z]?" + NUMBER + r")",
+    re.IGNORECASE,
+)
+LICENCE_WORDS = re.compile(
+    r"\b(?P<dcc>DCC\s+)?(?P<gas>gas\s+(?:supply\s+)?)?(?:standard\s+)?(?:licence\s+)?"
+    r"(?:SLC|LC|condition|paragraph|para\.?)\s+(?P<num>" + NUMBER + r")",
+    re.IGNORECASE,
+)
+SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
+DEFINITION_CUE = re.compile(
+    r"\b(what (?:is|are|does)|who (?:is|are)|meaning|mean|means|defin\w*|counts? as)\b", re.I
+)
+CHANGE_CUE = re.compile(
+    r"\b(chang\w*|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|between (?:19|20)\d\d|new in)\b", re.I
+)
+DATE_RE = re.compile(r"\b(?:19|20)\d\d(?:-\d\d-\d\d)?\b")
+INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    ("change", CHANGE_CUE),
+    ("exception", re.compile(r"\b(exception\w*|exempt\w*|does not apply|not (?:have|required) to)\b", re.I)),
+    ("definition", re.compile(r"\b(meaning|mean|means|defin\w*|counts? as|what is an?)\b", re.I)),
+    ("who", re.compile(r"\b(who|whom|which (?:part(?:y|ies)|licensees?|suppliers?|bod(?:y|ies)))\b", re.I)),
+    ("may", re.compile(r"\b(may|can|allowed|permitted|entitled)\b", re.I)),
+    ("when", re.compile(r"\b(when|by what date|deadline|how (?:long|soon|often))\b", re.I)),
+    ("impact", re.compile(r"\b(affect\w*|impact\w*|consequences?)\b", re.I)),
+    ("list", re.compile(r"\b(list|which conditions|overview|all the|what are the)\b", re.I)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Everything later stages need to know about one question; none of them reads the raw text."""
+
+    text: str  # the cleaned question
+    search_text: str  # what BM25 and the embedder read: the text plus its expansions
+    intent: Intent
+    mentioned: tuple[str, ...] = ()  # anchors named, canonical, in order ('SLC 48.1' -> 'ESL 48.1')
+    indexed: tuple[str, ...] = ()  # named anchors the index holds (a clause, or a condition of clauses)
+    scopes: tuple[str, ...] = ()  # indexed anchors that are not clauses themselves: 'ESL 40'
+    quoted: tuple[str, ...] = ()  # named anchors not indexed but quoted by guidance ('SEC F4.3')
+    absent: tuple[str, ...] = ()  # named anchors neither indexed nor quoted
+    terms: frozenset[str] = frozenset()  # stemmed content terms
+    distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus
+    expansions: tuple[str, ...] = ()  # long forms added to the search text
+    asks_definition: bool = False
+    definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
+    party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
+    dates: tuple[str, ...] = ()  # years or ISO dates it names
+    change_document: str | None = None  # for a change question: the document with several versions
+
+    def describe(self) -> str:
+        """'who-question about ESL 48.1, party DCC; expanded: DCC -> Data and Communications Company'."""
+        parts = [f"{self.intent}-question"]
+        if self.mentioned:
+            parts[0] += f" about {', '.join(self.mentioned)}"
+        if self.party:
+            parts.append(f"party {self.party}")
+        if self.change_document:
+            parts.append(f"changes to {self.change_document}")
+        if self.dates:
+            parts.append(f"dates {', '.join(self.dates)}")
+        text = ", ".join(parts)
+        return text + (f"; expanded: {'; '.join(self.expansions)}" if self.expansions else "")
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """Normalise a question; reject empty or over-long ones. Markup is kept as plain text."""
+    cleaned = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise QuestionRejectedError("the question is empty: type a question about the documents")
+    if len(cleaned) > max_chars:
+        raise QuestionRejectedError(
+            f"the question has {len(cleaned)} characters; the limit is {max_chars}: shorten it"
+        )
+    return cleaned
+
+
+def mentioned_anchors(text: str) -> list[str]:
+    """Anchors a text names ('SLC 39.1' -> 'ESL 39.1', 'Section F4.3' -> 'SEC F4.3'), in order."""
+    names: list[str] = []
+    for m in PREFIXED.finditer(text):
+        names.append(f"{m.group(1).upper()} {normalise_number(m.group(2))}")
+    for m in LICENCE_WORDS.finditer(text):
+        prefix = "DCCL" if m.group("dcc") else "GSL" if m.group("gas") else "ESL"
+        names.append(f"{prefix} {normalise_number(m.group('num'))}")
+    for m in SEC_SECTION.finditer(text):
+        names.append(f"SEC {normalise_number(m.group('num'))}")
+    return list(dict.fromkeys(names))
+
+
+def intent_of(text: str) -> Intent:
+    """The first intent whose cue the text has, in priority order; 'what' otherwise."""
+    return next((intent for intent, cue in INTENT_CUES if cue.search(text)), "what")
+
+
+def named_party(text: str) -> str | None:
+    """The first party a text names, canonical; 'the licensee' alone names no one in particular."""
+    for m in PARTY_RE.finditer(text):
+        party = normalise_party(m.group(), "")
+        if party != LICENSEE:
+            return party
+    return None
+
+
+def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
+    """Parse a question once against an index (QuestionRejectedError for empty or over-long text)."""
+    cleaned = clean_question(text, max_chars)
+    mentioned = tuple(mentioned_anchors(cleaned))
+    indexed = tuple(a for a in mentioned if index.has_anchor(a))
+    outside = [a for a in mentioned if a not in indexed]
+    quoted = tuple(a for a in outside if index.quoting(a))
+    expansions = acronym_expansions(cleaned)
+    terms = frozenset(content_terms(cleaned))
+    asks_definition = bool(DEFINITION_CUE.search(cleaned))
+    return Query(
+        text=cleaned,
+        search_text=f"{cleaned} ({'; '.join(expansions)})" if expansions else cleaned,
+        intent=intent_of(cleaned),
+        mentioned=mentioned,
+        indexed=indexed,
+        scopes=tuple(a for a in indexed if a not in index.by_anchor),
+        quoted=quoted,
+        absent=tuple(a for a in outside if a not in quoted),
+        terms=terms,
+        distinctive=frozenset(index.distinctive_terms(set(terms))),
+        expansions=expansions,
+        asks_definition=asks_definition,
+        definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
+        party=named_party(cleaned),
+        dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),
+        change_document=_changed_document(cleaned, indexed, index),
+    )
+
+
+def _changed_document(text: str, indexed: tuple[str, ...], index: ClauseIndex) -> str | None:
+    """The document a change question is about, when several versions of it are indexed."""
+    if not CHANGE_CUE.search(text):
+        return None
+    for anchor in indexed:
+        document = anchor.split(".")[0]
+        if len(index.document_versions(document)) > 1:
+            return document
+    return None

@@ -1,0 +1,161 @@
+"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank on node id, plus anchor lookup.
+
+llama-index's QueryFusionRetriever merges nodes with identical text (which would collapse the same
+clause of two versions) and calls an LLM by default, hence this small BaseRetriever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.retrievers.bm25 import BM25Retriever
+
+from clausetrace.index import ClauseIndex
+from clausetrace.models import Clause
+from clausetrace.query import Query
+from clausetrace.settings import Settings
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass
+class Hit:
+    """One retrieved clause with the evidence for its rank."""
+
+    clause: Clause
+    score: float  # fused score (named clauses rank first)
+    dense: float = 0.0  # best cosine similarity of its nodes (the refusal rule reads it)
+    via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'hybrid': why it was retrieved
+    span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    """First hit of each clause, in order."""
+    seen: set[str] = set()
+    return [h for h in hits if not (h.clause.key in seen or seen.add(h.clause.key))]
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 over clause nodes, fused by weighted reciprocal rank keyed on node id."""
+
+    def __init__(
+        self,
+        index: ClauseIndex,
+        mode: Mode = "hybrid",
+        candidates: int = 30,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        bm25_weight: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.index, self.mode, self.candidates = index, mode, candidates
+        self.rrf_k, self.dense_weight, self.bm25_weight = rrf_k, dense_weight, bm25_weight
+        self.node_count = len(index.vector_index.index_struct.nodes_dict)
+        self._dense = index.vector_index.as_retriever(similarity_top_k=min(candidates, self.node_count))
+        self._lexical = BM25Retriever(
+            existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k
+        )
+        self.last_dense: dict[str, float] = {}
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        """Fused node ranking for one query (all candidates, best first)."""
+        dense = self._dense.retrieve(query_bundle) if self.mode != "bm25" else []
+        lexical = self._bm25(query_bundle) if self.mode != "dense" else []
+        fused: dict[str, float] = {}
+        nodes: dict[str, NodeWithScore] = {}
+        for weight, ranked in ((self.dense_weight, dense), (self.bm25_weight, lexical)):
+            for rank, hit in enumerate(ranked, start=1):
+                fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
+                nodes.setdefault(hit.node.node_id, hit)
+        self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
+        order = sorted(fused, key=lambda node_id: -fused[node_id])
+        return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
+
+    def _bm25(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [h for h in self._lexical.retrieve(query_bundle) if (h.score or 0) > 0]
+
+    def set_candidates(self, n: int) -> None:
+        """Widen or narrow the per-retriever candidate pool."""
+        self.candidates = n
+        self._dense.similarity_top_k = self._lexical.similarity_top_k = min(n, self.node_count)
+
+    def search(
+        self,
+        query: Query,
+        k: int = 5,
+        prefix: str | None = None,
+        version: str | None = None,
+        keep: set[str] | None = None,
+    ) -> list[Hit]:
+        """Top-k clauses: named clauses, then quoting clauses, then definitions of terms asked about,
+        then fused hits inside a named condition, then the other fused hits."""
+        filtered = bool(prefix or version or keep)
+        self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
+        fused = [
+            h for h in self._fused_hits(query.search_text) if self._admits(h.clause, prefix, version, keep)
+        ]
+        direct = [
+            h for h in self._direct_hits(query, version) if self._admits(h.clause, prefix, version, keep)
+        ]
+        scopes = tuple(a + "." for a in query.scopes)
+        in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
+        return _unique(direct + in_scope + fused)[:k]
+
+    def _fused_hits(self, search_text: str) -> list[Hit]:
+        """Fused node ranking aggregated to clauses (best node per clause), best first."""
+        hits: dict[str, Hit] = {}
+        for item in self.retrieve(search_text):
+            clause = self.index.clauses[item.node.metadata["key"]]
+            hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
+            hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
+        return list(hits.values())
+
+    def _admits(self, clause: Clause, prefix: str | None, version: str | None, keep: set[str] | None) -> bool:
+        """Filters: document prefix, version (default: latest of each anchor), allowed clause keys."""
+        if prefix and clause.prefix.upper() != prefix.upper():
+            return False
+        if version and clause.version != version:
+            return False
+        if not version and not self.index.is_latest(clause):
+            return False
+        return keep is None or clause.key in keep
+
+    def _direct_hits(self, query: Query, version: str | None) -> list[Hit]:
+        """Clauses the question names, clauses quoting an instrument it names, definitions it asks for."""
+        hits = []
+        for anchor in query.indexed:
+            if anchor in self.index.by_anchor:
+                clause = next((c for c in self.index.by_anchor[anchor] if version in (None, c.version)), None)
+                hits += [Hit(clause=clause, score=1.0, via="anchor")] if clause else []
+        for anchor in query.quoted:  # not indexed, but quoted (SEC F4.3 in SMDA-266)
+            hits += [Hit(clause=c, score=1.0, via="quote") for c in self.index.quoting(anchor)]
+        if query.asks_definition:
+            hits += self._definition_hits(query, version)
+        return hits
+
+    def _definition_hits(self, query: Query, version: str | None) -> list[Hit]:
+        """Clauses defining the terms the question mentions (those in a named condition first)."""
+        scopes = tuple(a + "." for a in query.indexed)
+        found = []
+        for definition in query.definitions:
+            clause = self.index.clauses.get(f"{definition.anchor}@{definition.version}")
+            if clause and version in (None, clause.version):
+                found.append(
+                    Hit(clause=clause, score=1.0, via="definition", span=(definition.start, definition.end))
+                )
+        return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))
+
+
+def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
+    """A retriever (hybrid unless another mode is asked for) configured from settings."""
+    return HybridRetriever(
+        index,
+        mode=mode,
+        candidates=settings.candidates,
+        rrf_k=settings.rrf_k,
+        dense_weight=settings.dense_weight,
+        bm25_weight=settings.bm25_weight,
+    )

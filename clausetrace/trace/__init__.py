@@ -1,0 +1,1 @@
+"""Trace stage: cross-references read at ingest, the traceability graph over them, and version diffs."""

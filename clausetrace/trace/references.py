@@ -1,0 +1,383 @@
+"""Cross-references in clause text: which clause or instrument a clause points at, and how.
+
+Grammar pieces are named regex constants composed below (eyecite style); the finders run in
+priority order and a later finder never takes text an earlier one claimed, so
+"paragraph 12.24 of standard condition 12" is one reference, not also a reference to 'ESL 12'.
+
+Relations (``Reference.relation``), read from the words around the reference:
+
+- ``subject_to``: "... is subject to paragraphs 39.3, ..." (the source, or the clause the
+  sentence names as ``subject``, is qualified by the target);
+- ``exception_to``: the target is the subject of "does not apply" ("The requirement in
+  paragraph 39.1 does not apply ..."): the source clause is an exception to the target.
+  References *after* "does not apply" are conditions of the exception, not its object
+  (ESL 48.9 names 39.3-39.6 as conditions) and stay ``refers_to``;
+- ``obliges_compliance_with``: "comply with", "satisfies the requirements of", "be a party to",
+  "Compatible with" governs the reference in a sentence that imposes a duty (must/shall/
+  requires/obligation) or defines a term ("means");
+- ``refers_to``: everything else. ``defines_term_used_in`` is made by the graph from definitions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clausetrace.models import Clause, ParsedDocument, Reference, Relation
+from clausetrace.trace.grammar import (
+    ACRONYM_RE,
+    ACT_RE,
+    CARVE_OUT_RE,
+    CODE_PREFIXES,
+    CODE_RE,
+    COMPLY_RE,
+    CONDITION_RE,
+    CONTEXT_CHARS,
+    CONTINUATION,
+    ELEC_CONTEXT_RE,
+    GAS_CONTEXT_RE,
+    HEDGED_RE,
+    ITEM,
+    LICENCE_CONDITION_RE,
+    LICENCE_PREFIXES,
+    MAX_GAP,
+    MAX_RANGE,
+    MODAL_RE,
+    NOT_APPLY_RE,
+    PARAGRAPH_RE,
+    PART_LEAD_RE,
+    PART_RE,
+    RANGE_GAP_RE,
+    RANGE_PARTS_RE,
+    SEC_ID,
+    SEC_SECTION_RE,
+    SENTENCE_END_RE,
+    SPEC_INSTRUMENTS,
+    SPEC_NAME_RE,
+    SPEC_PARTS,
+    SPEC_SECTION_RE,
+    SPEC_SUBJECT_RE,
+    SUB,
+    SUBJECT_LEAD_RE,
+    SUBJECT_TO_RE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A matched reference phrase before relations are read: span plus resolved targets."""
+
+    start: int
+    end: int
+    targets: tuple[str, ...]
+    instrument: str  # '' while a bare 'Section 4.2.1' waits for its context
+    section: bool = False  # targets are bare section numbers, prefixed once resolved
+
+
+def extract_references(clause: Clause, doc_text: str, *, guidance: bool | None = None) -> list[Reference]:
+    """Every reference in a clause, in text order; ``guidance`` defaults to an SMDA prefix."""
+    if doc_text[clause.start : clause.end] != clause.text:
+        raise ValueError(f"{clause.anchor}: span does not match the document text")
+    is_guidance = clause.prefix.startswith("SMDA") if guidance is None else guidance
+    hits = _find_hits(clause, is_guidance)
+    hits = _resolve_spec_context(hits, clause)
+    refs: list[Reference] = []
+    for hit in hits:
+        start, end = clause.start + hit.start, clause.start + hit.end
+        relation = _relation(doc_text, start, end)
+        for target in hit.targets:
+            if target == clause.anchor:
+                continue
+            refs.append(
+                Reference(
+                    source_anchor=clause.anchor,
+                    doc_id=clause.doc_id,
+                    version=clause.version,
+                    text=doc_text[start:end],
+                    start=start,
+                    end=end,
+                    target=target,
+                    instrument=hit.instrument,
+                    relation=relation,
+                    secondary=is_guidance and hit.instrument != clause.prefix,
+                )
+            )
+    return _with_subjects(refs, doc_text)
+
+
+def document_references(doc: ParsedDocument) -> list[Reference]:
+    """Every reference of a document once, read in the deepest clause holding it, in text order.
+
+    Parent clauses contain their sub-clauses' text (and SMDA-266 section 2 contains 2.1-2.9), so
+    the same words are met more than once; the smallest clause reads them, with its own context.
+    """
+    guidance = doc.source.family == "guidance"
+    found: dict[tuple[int, int], list[Reference]] = {}
+    for clause in sorted(doc.clauses, key=lambda c: c.end - c.start):
+        claimed: dict[tuple[int, int], list[Reference]] = {}
+        for ref in extract_references(clause, doc.text, guidance=guidance):
+            if (ref.start, ref.end) not in found:
+                claimed.setdefault((ref.start, ref.end), []).append(ref)
+        found.update(claimed)
+    return sorted((r for refs in found.values() for r in refs), key=lambda r: r.start)
+
+
+# --- finders ----------------------------------------------------------------------------------
+def _find_hits(clause: Clause, guidance: bool) -> list[_Hit]:
+    """Run the finders in priority order; a later finder never takes claimed text."""
+    text, own = clause.text, clause.prefix
+    cond = condition_of(clause.number)
+    licence_ctx = _licence_context(clause) if guidance else own
+    found: list[_Hit] = []
+    finders = [
+        lambda: _paragraph_hits(text, own if not guidance else "ESL"),
+        lambda: _licence_condition_hits(text, licence_ctx),
+        lambda: _condition_hits(text, own if not guidance else "ESL", cond),
+        lambda: [] if guidance else _part_hits(text, own, cond),
+        lambda: _sec_section_hits(text),
+        lambda: _act_hits(text),
+        lambda: _spec_section_hits(text, own),
+        lambda: _spec_name_hits(text),
+        lambda: _code_hits(text),
+        lambda: _acronym_hits(text),
+    ]
+    for finder in finders:
+        for hit in finder():
+            if not any(hit.start < h.end and h.start < hit.end for h in found):
+                found.append(hit)
+    return sorted(found, key=lambda h: h.start)
+
+
+def _paragraph_hits(text: str, own: str) -> list[_Hit]:
+    """'paragraph(s) LIST [of standard condition N [of the X Licence]]', 'SLC 44A.9'."""
+    hits = []
+    for m in PARAGRAPH_RE.finditer(text):
+        prefix = own
+        if m.group("licence"):
+            prefix = licence_prefix(m.group("licence"))
+        targets = tuple(f"{prefix} {n}" for n in expand_list(m.group("list")))
+        hits.append(_Hit(m.start(), m.end(), targets, prefix))
+    return hits
+
+
+def _licence_condition_hits(text: str, context: str) -> list[_Hit]:
+    """Guidance wording: 'Licence Condition 39.1', 'DCC Licence Condition 17.21'."""
+    hits = []
+    for m in LICENCE_CONDITION_RE.finditer(text):
+        prefix = "DCCL" if m.group("dcc") else context
+        targets = tuple(f"{prefix} {n}" for n in expand_list(m.group("list")))
+        hits.append(_Hit(m.start(), m.end(), targets, prefix))
+    return hits
+
+
+def _condition_hits(text: str, own: str, own_condition: str) -> list[_Hit]:
+    """'standard condition 12 (...)', 'Condition 22 of the DCC Licence', 'condition 39A.2'."""
+    hits = []
+    for m in CONDITION_RE.finditer(text):
+        prefix = licence_prefix(m.group("licence")) if m.group("licence") else own
+        num = m.group("num")
+        if prefix == own and num == own_condition:
+            continue  # the condition naming itself ('Condition 39. Smart Metering ...')
+        hits.append(_Hit(m.start(), m.end(), (f"{prefix} {num}",), prefix))
+    return hits
+
+
+def _part_hits(text: str, own: str, cond: str) -> list[_Hit]:
+    """'Part A of this Condition', 'set out at Part A2', 'Part A and Part B of this condition'."""
+    hits = []
+    for m in PART_RE.finditer(text):
+        if not (m.group("this") or PART_LEAD_RE.search(text[max(0, m.start() - 20) : m.start()])):
+            continue  # a heading ('PART B - DUTY ...'), not a reference
+        parts = re.findall(r"[A-Z]\d?\b", m.group("list").replace("Part", ""))
+        hits.append(_Hit(m.start(), m.end(), tuple(f"{own} {cond} Part {p}" for p in parts), own))
+    return hits
+
+
+def _sec_section_hits(text: str) -> list[_Hit]:
+    """'SEC Section F4.3', 'SEC Sections F4.3 – F4.4', 'Section Z of the Smart Energy Code'."""
+    hits = []
+    for m in SEC_SECTION_RE.finditer(text):
+        ids = expand_list(m.group("a") or m.group("b"), SEC_ID)
+        hits.append(_Hit(m.start(), m.end(), tuple(f"SEC {i}" for i in ids), "SEC"))
+    return hits
+
+
+def _act_hits(text: str) -> list[_Hit]:
+    """'section 7 of the Gas Act 1986', 'the Data Protection Act 2018'."""
+    hits = []
+    for m in ACT_RE.finditer(text):
+        act = " ".join(m.group("act").split())
+        secs = re.split(r"\s+or\s+", m.group("sec")) if m.group("sec") else []
+        targets = tuple(f"{act} s.{s}" for s in secs) or (act,)
+        hits.append(_Hit(m.start(), m.end(), targets, act))
+    return hits
+
+
+def _spec_section_hits(text: str, own: str) -> list[_Hit]:
+    """'Section 2.2 of GBCS', 'Section 3.1 of this guidance note'; bare ones wait for context."""
+    hits = []
+    for m in SPEC_SECTION_RE.finditer(text):
+        where = m.group("of") or ""
+        instrument = own if where.startswith("this") else where
+        hits.append(_Hit(m.start(), m.end(), (m.group("num"),), instrument, section=True))
+    return hits
+
+
+def _spec_name_hits(text: str) -> list[_Hit]:
+    """'ESME Technical Specification' -> SMETS, 'CH Technical Specification' -> CHTS, GBCS."""
+    hits = []
+    for m in SPEC_NAME_RE.finditer(text):
+        if m.group("part"):
+            name = SPEC_PARTS.get(m.group("part"), "SMETS")
+        else:
+            name = "SMETS" if m.group("smets") else "CHTS" if m.group("chts") else "GBCS"
+        hits.append(_Hit(m.start(), m.end(), (name,), name))
+    return hits
+
+
+def _code_hits(text: str) -> list[_Hit]:
+    """'Smart Energy Code' -> SEC, 'Retail Energy Code' -> REC, and the other industry codes."""
+    hits = []
+    for m in CODE_RE.finditer(text):
+        name = CODE_PREFIXES[" ".join(m.group("code").split())]
+        hits.append(_Hit(m.start(), m.end(), (name,), name))
+    return hits
+
+
+def _acronym_hits(text: str) -> list[_Hit]:
+    """Bare 'the SEC', 'the SMETS', 'GBCS' (not 'SEC Party', 'SEC Designated Date', 'SMETS2+')."""
+    return [_Hit(m.start(), m.end(), (m.group("acr"),), m.group("acr")) for m in ACRONYM_RE.finditer(text)]
+
+
+def _resolve_spec_context(hits: list[_Hit], clause: Clause) -> list[_Hit]:
+    """Give a bare 'Section 4.2.1' the instrument whose text the sentence is quoting."""
+    resolved: list[_Hit] = []
+    context = ""
+    for hit in hits:
+        if hit.section:
+            instrument = hit.instrument or context or clause.prefix
+            hit = _Hit(hit.start, hit.end, (f"{instrument} {hit.targets[0]}",), instrument)
+        if hit.instrument in SPEC_INSTRUMENTS:
+            numbered = any(t != hit.instrument for t in hit.targets)
+            if numbered or SPEC_SUBJECT_RE.match(clause.text[hit.end : hit.end + 30]):
+                context = hit.instrument
+        resolved.append(hit)
+    return resolved
+
+
+def _licence_context(clause: Clause) -> str:
+    """The supply licence a guidance section is about: GSL when it speaks only of gas."""
+    context = " ".join((clause.heading, *clause.title_path, clause.text))
+    if GAS_CONTEXT_RE.search(context) and not ELEC_CONTEXT_RE.search(context):
+        return "GSL"
+    return "ESL"
+
+
+# --- relations --------------------------------------------------------------------------------
+def _relation(doc_text: str, start: int, end: int) -> Relation:
+    """Read the relation from the words just before and after a reference."""
+    sentence_start = _sentence_start(doc_text, start)
+    before = doc_text[sentence_start:start]
+    after = doc_text[end : end + 120]
+    if SUBJECT_TO_RE.search(before):
+        return "subject_to"
+    if NOT_APPLY_RE.match(after):
+        return "exception_to"
+    phrases = list(COMPLY_RE.finditer(before))
+    if phrases and _imposes_compliance(before, phrases[-1]):
+        return "obliges_compliance_with"
+    return "refers_to"
+
+
+def _imposes_compliance(before: str, phrase: re.Match[str]) -> bool:
+    """'must ... comply with [the] X': a duty (or definition) governs the phrase, nothing hedges it."""
+    gap = before[phrase.end() :]
+    lead = before[: phrase.start()]
+    return (
+        len(gap) <= MAX_GAP
+        and ";" not in gap
+        and not CARVE_OUT_RE.search(gap)
+        and not HEDGED_RE.search(lead)
+        and MODAL_RE.search(lead) is not None
+    )
+
+
+def _sentence_start(doc_text: str, pos: int) -> int:
+    """Offset where the sentence holding ``pos`` begins (bounded look-back)."""
+    window_start = max(0, pos - CONTEXT_CHARS)
+    ends = list(SENTENCE_END_RE.finditer(doc_text, window_start, pos))
+    return ends[-1].end() if ends else window_start
+
+
+def _with_subjects(refs: list[Reference], doc_text: str) -> list[Reference]:
+    """Fill ``subject`` of 'subject_to' refs from 'The requirement in paragraph X is subject to'."""
+    out = []
+    for i, ref in enumerate(refs):
+        if ref.relation == "subject_to":
+            subject = _named_subject(refs[:i], ref, doc_text)
+            ref = ref.model_copy(update={"subject": subject}) if subject else ref
+        out.append(ref)
+    return out
+
+
+def _named_subject(earlier: list[Reference], ref: Reference, doc_text: str) -> str | None:
+    """Target of the reference just before ``ref`` in its sentence, if led by 'requirement in'."""
+    sentence_start = _sentence_start(doc_text, ref.start)
+    for prev in reversed(earlier):
+        if prev.start == ref.start:
+            continue  # another item of the same list
+        if prev.start < sentence_start:
+            return None
+        lead = doc_text[max(0, prev.start - 30) : prev.start]
+        return prev.target if SUBJECT_LEAD_RE.search(lead) else None
+    return None
+
+
+# --- small helpers ----------------------------------------------------------------------------
+def expand_list(written: str, item: str = ITEM) -> list[str]:
+    """'39.10 to 39.13' -> 39.10..39.13; '39A.5 (c) & (d)' -> 39A.5(c), 39A.5(d); in order."""
+    items: list[str] = []
+    prev_end = 0
+    for m in re.finditer(item, written):
+        gap, prev_end = written[prev_end : m.start()], m.end()
+        first, *more = re.split(CONTINUATION, m.group())
+        num, subs = _split_item(first)
+        if RANGE_GAP_RE.fullmatch(gap) and items:
+            items.extend(expand_range(items[-1], num + "".join(subs))[1:])
+        else:
+            items.append(num + "".join(subs))
+        items.extend(num + "".join(_split_item(extra)[1]) for extra in more)
+    return list(dict.fromkeys(items))
+
+
+def _split_item(token: str) -> tuple[str, list[str]]:
+    """'49. 19(a) (i)' -> ('49.19', ['(a)', '(i)'])."""
+    subs = re.findall(SUB, token)
+    num = re.sub(r"\s+", "", re.sub(SUB, "", token))
+    return num, subs
+
+
+def expand_range(low: str, high: str) -> list[str]:
+    """'39.10', '39.13' -> every number between; 'F4.3', 'F4.4' -> both; else the two ends."""
+    lo, hi = RANGE_PARTS_RE.match(low), RANGE_PARTS_RE.match(high)
+    if lo and hi and lo["major"] == hi["major"]:
+        a, b = int(lo["minor"]), int(hi["minor"])
+        if a < b <= a + MAX_RANGE:
+            return [f"{lo['major']}.{n}" for n in range(a, b + 1)]
+    return [low, high]
+
+
+def licence_prefix(name: str) -> str:
+    """'Gas Supply Licence' -> 'GSL'; an unknown licence keeps its name."""
+    name = " ".join(name.split())
+    return LICENCE_PREFIXES.get(name, name)
+
+
+def condition_of(number: str) -> str:
+    """Condition (or top section) of a clause number: '39.15(a)' -> '39', '44A.3A' -> '44A'."""
+    return re.split(r"[.(]", number, maxsplit=1)[0]
+
+
+def top_level(number: str) -> str:
+    """Numbered clause a sub-clause belongs to: '39.15(c)(i)' -> '39.15'."""
+    return number.split("(", 1)[0].strip()

@@ -1,0 +1,79 @@
+"""Question parsing: anchors named in the many spellings users type, expansions, intent, and that
+ask() parses a question exactly once."""
+
+from __future__ import annotations
+
+import pytest
+
+from clausetrace.query import expand_query, mentioned_anchors, parse_query
+
+MENTIONS = [
+    pytest.param("What does SLC 48.1 say?", ["ESL 48.1"], id="slc"),
+    pytest.param("explain standard condition 39", ["ESL 39"], id="standard-condition"),
+    pytest.param("Licence Condition 39.1 please", ["ESL 39.1"], id="licence-condition"),
+    pytest.param("what is in SEC Section F4.3?", ["SEC F4.3"], id="sec-section"),
+    pytest.param("Section F12.4 objectives", ["SEC F12.4"], id="bare-section"),
+    pytest.param("ESL 39.15 (a) text", ["ESL 39.15(a)"], id="subclause-spaced"),
+    pytest.param("esl 44a.3a", ["ESL 44A.3A"], id="lettered"),
+    pytest.param("SMDA-266 2.5", ["SMDA-266 2.5"], id="guidance"),
+    pytest.param("DCC Licence Condition 22.2", ["DCCL 22.2"], id="dcc-licence"),
+    pytest.param("gas supply licence condition 33.1", ["GSL 33.1"], id="gas-licence"),
+    pytest.param("Who must install smart meters?", [], id="no-anchor"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), MENTIONS)
+def test_mentioned_anchors(question, expected):
+    assert mentioned_anchors(question) == expected
+
+
+def test_acronyms_expand_the_query():
+    assert "In-Home Display" in expand_query("Do I get an IHD?")
+    assert expand_query("plain words") == "plain words"
+
+
+def test_ask_parses_the_question_once(gb_index, monkeypatch):
+    """ask() reads the raw question in one place: parse_query, which finds anchors once."""
+    from clausetrace.answer import quoting
+    from clausetrace.query import parse
+
+    calls = {"parse_query": 0, "mentioned_anchors": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(quoting, "parse_query", counting("parse_query", quoting.parse_query))
+    monkeypatch.setattr(parse, "mentioned_anchors", counting("mentioned_anchors", parse.mentioned_anchors))
+    quoting.ask("Who must be a party to the Smart Energy Code under SLC 48.1?", gb_index)
+    assert calls == {"parse_query": 1, "mentioned_anchors": 1}
+
+
+QUERIES = [
+    pytest.param("What does SLC 48.1 say?", "what", ("ESL 48.1",), (), id="named-clause"),
+    pytest.param("Who must comply with SEC Section F4.3?", "who", (), ("SEC F4.3",), id="quoted-only"),
+    pytest.param("What changed in condition 48 since 2022?", "change", ("ESL 48",), (), id="change"),
+    pytest.param("What does Relevant Smart Metering System mean?", "definition", (), (), id="definition"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent", "indexed", "quoted"), QUERIES)
+def test_parse_query_reads_anchors_and_intent(gb_index, question, intent, indexed, quoted):
+    query = parse_query(question, gb_index)
+    assert (query.intent, query.indexed, query.quoted) == (intent, indexed, quoted)
+
+
+def test_query_knows_scopes_party_dates_and_change_document(gb_index):
+    query = parse_query("What changed for the DCC in condition 48 since 2022?", gb_index)
+    assert query.scopes == ("ESL 48",) and query.change_document == "ESL 48"
+    assert query.party == "DCC" and query.dates == ("2022",)
+    assert "Data and Communications Company" in query.search_text
+    assert query.describe().startswith("change-question about ESL 48, party DCC")
+
+
+def test_absent_anchor_is_neither_indexed_nor_quoted(gb_index):
+    query = parse_query("What does GBCS 9.9.9 say?", gb_index)
+    assert query.absent == ("GBCS 9.9.9",) and not query.indexed and not query.quoted
