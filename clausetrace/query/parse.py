@@ -12,27 +12,16 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from clausetrace.anchors import normalise_number
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index.store import ClauseIndex
 from clausetrace.models import Definition
+from clausetrace.query.mentions import mentioned_anchors
 from clausetrace.query.vocabulary import acronym_expansions
 from clausetrace.register.parties import LICENSEE, PARTY_RE, normalise_party
 from clausetrace.text import content_terms
 
 Intent = Literal["change", "exception", "definition", "who", "may", "when", "impact", "list", "what"]
 
-NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z]{1,4}\))*"
-PREFIXED = re.compile(
-    r"\b(ESL|GSL|DCCL|SEC|SMETS|CHTS|GBCS|SMDA-266)\s+(?:Section\s+)?([A-Z]?" + NUMBER + r")",
-    re.IGNORECASE,
-)
-LICENCE_WORDS = re.compile(
-    r"\b(?P<dcc>DCC\s+)?(?P<gas>gas\s+(?:supply\s+)?)?(?:standard\s+)?(?:licence\s+)?"
-    r"(?:SLC|LC|condition|paragraph|para\.?)\s+(?P<num>" + NUMBER + r")",
-    re.IGNORECASE,
-)
-SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
 DEFINITION_CUE = re.compile(
     r"\b(what (?:is|are|does)|who (?:is|are)|meaning|mean|means|defin\w*|counts? as)\b", re.I
 )
@@ -99,19 +88,6 @@ def clean_question(question: str, max_chars: int) -> str:
             f"the question has {len(cleaned)} characters; the limit is {max_chars}: shorten it"
         )
     return cleaned
-
-
-def mentioned_anchors(text: str) -> list[str]:
-    """Anchors a text names ('SLC 39.1' -> 'ESL 39.1', 'Section F4.3' -> 'SEC F4.3'), in order."""
-    names: list[str] = []
-    for m in PREFIXED.finditer(text):
-        names.append(f"{m.group(1).upper()} {normalise_number(m.group(2))}")
-    for m in LICENCE_WORDS.finditer(text):
-        prefix = "DCCL" if m.group("dcc") else "GSL" if m.group("gas") else "ESL"
-        names.append(f"{prefix} {normalise_number(m.group('num'))}")
-    for m in SEC_SECTION.finditer(text):
-        names.append(f"SEC {normalise_number(m.group('num'))}")
-    return list(dict.fromkeys(names))
 
 
 def intent_of(text: str) -> Intent:

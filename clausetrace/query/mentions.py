@@ -1,0 +1,33 @@
+"""Anchors named inside a question, in the spellings people type: 'SLC 48.1', 'standard condition
+39', 'Licence Condition 39.1', 'Section F4.3', 'DCC Licence Condition 22.2', 'gas licence 33.1'."""
+
+from __future__ import annotations
+
+import re
+
+from clausetrace.anchors import normalise_number
+
+NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z]{1,4}\))*"
+PREFIXED = re.compile(
+    r"\b(ESL|GSL|DCCL|SEC|SMETS|CHTS|GBCS|SMDA-266)\s+(?:Section\s+)?([A-Z]?" + NUMBER + r")",
+    re.IGNORECASE,
+)
+LICENCE_WORDS = re.compile(
+    r"\b(?P<dcc>DCC\s+)?(?P<gas>gas\s+(?:supply\s+)?)?(?:standard\s+)?(?:licence\s+)?"
+    r"(?:SLC|LC|condition|paragraph|para\.?)\s+(?P<num>" + NUMBER + r")",
+    re.IGNORECASE,
+)
+SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
+
+
+def mentioned_anchors(text: str) -> list[str]:
+    """Anchors a text names ('SLC 39.1' -> 'ESL 39.1', 'Section F4.3' -> 'SEC F4.3'), in order."""
+    names: list[str] = []
+    for m in PREFIXED.finditer(text):
+        names.append(f"{m.group(1).upper()} {normalise_number(m.group(2))}")
+    for m in LICENCE_WORDS.finditer(text):
+        prefix = "DCCL" if m.group("dcc") else "GSL" if m.group("gas") else "ESL"
+        names.append(f"{prefix} {normalise_number(m.group('num'))}")
+    for m in SEC_SECTION.finditer(text):
+        names.append(f"SEC {normalise_number(m.group('num'))}")
+    return list(dict.fromkeys(names))
