@@ -31,6 +31,9 @@ Kind = Literal[
     "version",
     "crossref",
     "newcomer",
+    "list",
+    "overview",
+    "impact",
     "unanswerable",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
@@ -42,6 +45,7 @@ REQUIRED_METRICS = frozenset({  # the names the evaluation issue fixes; other to
     "n", "recall_at_1", "recall_at_5", "recall_at_10", "mrr_at_10", "citation_hit_rate",
     "citation_precision", "party_rate", "answer_contains_rate", "refusal_accuracy",
     "false_refusal_rate", "latency_ms_p50", "latency_ms_p95",
+    "answer_complete_rate", "party_complete_rate",
 })  # fmt: skip
 
 
@@ -145,6 +149,16 @@ def _names(text: str, party: str) -> bool:
     return re.search(pattern, normalise_text(text)) is not None
 
 
+def groups_cited(cited: Sequence[str], groups: Sequence[Sequence[str]]) -> bool:
+    """True when every group of alternative anchors has one cited (or a sub-clause of one)."""
+    return all(citation_hit(cited, group) for group in groups)
+
+
+def groups_named(answer_text: str, parties: Sequence[str], groups: Sequence[Sequence[str]]) -> bool:
+    """True when every group of alternative party names has one named in the answer."""
+    return all(party_hit(answer_text, parties, group) for group in groups)
+
+
 def party_hit(answer_text: str, parties: Sequence[str], expected_parties: Sequence[str]) -> bool:
     """True when any expected party is named in the answer text or its parties (True if none)."""
     if not expected_parties:
@@ -181,6 +195,26 @@ class GoldenQuestion(BaseModel):
     answer_contains: list[str] = Field(description="Verbatim phrases the answer text must contain")
     kind: Kind | None = Field(default=None, description="Question type (optional; ours all have one)")
     note: str = Field(default="", description="Source clause and version the item was taken from")
+    required_anchors: list[list[str]] = Field(
+        default_factory=list,
+        description="Groups of alternative anchors, every group needed for a complete answer "
+        "(default: one group, expected_anchors)",
+    )
+    required_parties: list[list[str]] = Field(
+        default_factory=list,
+        description="Groups of alternative party names, every group needed (default: expected_parties)",
+    )
+    as_of: str | None = Field(default=None, description="ISO date the question is asked as of")
+
+    @property
+    def anchor_groups(self) -> list[list[str]]:
+        """Groups every complete answer cites one of."""
+        return self.required_anchors or ([self.expected_anchors] if self.expected_anchors else [])
+
+    @property
+    def party_groups(self) -> list[list[str]]:
+        """Groups every complete answer names one of."""
+        return self.required_parties or ([self.expected_parties] if self.expected_parties else [])
 
 
 class Flags(BaseModel):
@@ -196,6 +230,12 @@ class Flags(BaseModel):
     )
     answer_contains: bool | None = Field(
         default=None, description="Answer text holds every expected phrase (when the item lists any)"
+    )
+    answer_complete: bool | None = Field(
+        default=None, description="Answer cites one anchor of every required group (answerable only)"
+    )
+    party_complete: bool | None = Field(
+        default=None, description="Answer names one party of every required group (when any are listed)"
     )
 
 
@@ -241,6 +281,9 @@ def grade(
             flags.party_hit = scored and party_hit(answer_text, parties, item.expected_parties)
         if item.answer_contains:
             flags.answer_contains = scored and contains_all(answer_text, item.answer_contains)
+        flags.answer_complete = scored and groups_cited(cited, item.anchor_groups)
+        if item.party_groups:
+            flags.party_complete = scored and groups_named(answer_text, parties, item.party_groups)
         if scored:
             precision = citation_precision(cited, item.expected_anchors)
     return QuestionResult(
@@ -288,6 +331,11 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float | int]:
       whose answer text or parties name one of them; a refusal counts as a miss.
     - ``answer_contains_rate``: over answerable questions with expected phrases
       (``n_contains``), the share whose answer text holds all of them; a refusal is a miss.
+    - ``answer_complete_rate``: over answerable questions, the share whose answer cites one anchor of
+      every required group (``required_anchors``; by default the one group ``expected_anchors``).
+    - ``party_complete_rate``: over answerable questions with parties (``n_party_complete``), the
+      share naming one party of every required group (``required_parties``, else
+      ``expected_parties``).
     - ``refusal_accuracy``: over unanswerable questions, the share refused.
     - ``false_refusal_rate``: over answerable questions, the share refused.
     - ``latency_ms_p50`` / ``latency_ms_p95``: percentiles of latency over all questions.
@@ -309,6 +357,10 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float | int]:
     summary["party_rate"], summary["n_party"] = _rate([r.flags.party_hit for r in answerable])
     summary["answer_contains_rate"], summary["n_contains"] = _rate(
         [r.flags.answer_contains for r in answerable]
+    )
+    summary["answer_complete_rate"] = _mean([1.0 if r.flags.answer_complete else 0.0 for r in answerable])
+    summary["party_complete_rate"], summary["n_party_complete"] = _rate(
+        [r.flags.party_complete for r in answerable]
     )
     summary["refusal_accuracy"] = _mean([1.0 if r.refused else 0.0 for r in unanswerable])
     summary["false_refusal_rate"] = _mean([1.0 if r.refused else 0.0 for r in answerable])

@@ -307,7 +307,13 @@ def test_golden_question_forbids_extra_and_missing_fields() -> None:
         pytest.param(
             golden(),
             dict(retrieved=["ESL 39.2", "ESL 39.1"], cited=["ESL 39.1(a)"], answer_text=GOOD),
-            Flags(citation_hit=True, party_hit=True, answer_contains=True),
+            Flags(
+                citation_hit=True,
+                party_hit=True,
+                answer_contains=True,
+                answer_complete=True,
+                party_complete=True,
+            ),
             2,
             1.0,
             id="good-answer",
@@ -315,7 +321,13 @@ def test_golden_question_forbids_extra_and_missing_fields() -> None:
         pytest.param(
             golden(),
             dict(retrieved=["ESL 48.1"], cited=["ESL 48.1"], answer_text="The Authority may"),
-            Flags(citation_hit=False, party_hit=False, answer_contains=False),
+            Flags(
+                citation_hit=False,
+                party_hit=False,
+                answer_contains=False,
+                answer_complete=False,
+                party_complete=False,
+            ),
             None,
             0.0,
             id="wrong-answer",
@@ -323,7 +335,13 @@ def test_golden_question_forbids_extra_and_missing_fields() -> None:
         pytest.param(
             golden(),
             dict(retrieved=["ESL 39.1"], cited=[], answer_text="", refused=True),
-            Flags(citation_hit=False, party_hit=False, answer_contains=False),
+            Flags(
+                citation_hit=False,
+                party_hit=False,
+                answer_contains=False,
+                answer_complete=False,
+                party_complete=False,
+            ),
             1,
             None,
             id="false-refusal-misses-everything-but-retrieval",
@@ -331,7 +349,7 @@ def test_golden_question_forbids_extra_and_missing_fields() -> None:
         pytest.param(
             golden(expected_parties=[], answer_contains=[]),
             dict(retrieved=["ESL 39.1"], cited=["ESL 39.1"], answer_text=GOOD),
-            Flags(citation_hit=True),
+            Flags(citation_hit=True, answer_complete=True),
             1,
             1.0,
             id="no-parties-no-phrases-not-applicable",
@@ -460,3 +478,32 @@ def test_question_result_round_trips_as_json() -> None:
     assert QuestionResult.model_validate_json(original.model_dump_json()) == original
     with pytest.raises(ValidationError):
         result(unknown=1)
+
+
+def test_completeness_needs_every_group() -> None:
+    """required_anchors / required_parties: one alternative of every group, else incomplete."""
+    item = golden(
+        required_anchors=[["ESL 48.1"], ["SMDA-266 2.3"], ["SMDA-266 2.4"]],
+        required_parties=[["electricity supplier", "licensee"], ["gas supplier"], ["dcc"]],
+    )
+    text = "Electricity Supplier must ... Gas Supplier must ... the DCC must ..."
+    full = grade_answer(item, cited=["ESL 48.1", "SMDA-266 2.3", "SMDA-266 2.4(a)"], text=text)
+    assert full.flags.answer_complete and full.flags.party_complete
+    part = grade_answer(item, cited=["ESL 48.1", "SMDA-266 2.3"], text="Electricity Supplier, DCC")
+    assert part.flags.answer_complete is False and part.flags.party_complete is False
+    metrics = summarise([full, part])
+    assert metrics["answer_complete_rate"] == 0.5 and metrics["party_complete_rate"] == 0.5
+
+
+def test_completeness_defaults_to_the_expected_fields() -> None:
+    item = golden()
+    assert item.anchor_groups == [item.expected_anchors]
+    result = grade_answer(item, cited=[item.expected_anchors[0]], text="the licensee must")
+    assert result.flags.answer_complete
+
+
+def grade_answer(item: GoldenQuestion, *, cited: list[str], text: str) -> QuestionResult:
+    """Grade a non-refused answer that cites ``cited`` and reads ``text``."""
+    return grade(
+        item, retrieved=cited, cited=cited, parties=[], answer_text=text, refused=False, latency_ms=1.0
+    )
