@@ -1,4 +1,6 @@
-"""Choose retrieval and refusal defaults on half of the golden set; report the other half.
+"""Choose retrieval and answer defaults on half of the golden set; report the other half.
+
+The refusal model is fitted separately: benchmarks/train_refusal.py.
 
     python benchmarks/tune_golden.py [--index index] [--json]
 
@@ -31,10 +33,6 @@ ANSWER_GRID = {
     "max_sentences": [1, 2, 3],
     "sentence_cutoff": [0.5, 0.7, 0.85],
 }
-REFUSAL_GRID = {
-    "min_dense_score": [0.2, 0.25, 0.3, 0.35, 0.4],
-    "min_term_coverage": [0.34, 0.5, 0.67, 0.75, 1.0],
-}
 
 
 def score(index, items: list[GoldenQuestion], settings: Settings) -> dict[str, float | int]:
@@ -46,16 +44,6 @@ def score(index, items: list[GoldenQuestion], settings: Settings) -> dict[str, f
 def retrieval_objective(m: dict[str, float | int]) -> float:
     """MRR@10 plus recall@5: rank the right clause high."""
     return float(m["mrr_at_10"]) + float(m["recall_at_5"])
-
-
-MAX_FALSE_REFUSALS = 0.10
-
-
-def refusal_objective(m: dict[str, float | int]) -> float:
-    """Refuse the unanswerable, while refusing at most 10% of answerable questions."""
-    if float(m["false_refusal_rate"]) > MAX_FALSE_REFUSALS:
-        return -1.0
-    return float(m["refusal_accuracy"]) + 0.5 * float(m["citation_hit_rate"])
 
 
 def answer_objective(m: dict[str, float | int]) -> float:
@@ -79,9 +67,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--stage",
-        choices=["all", "refusal", "answer"],
+        choices=["all", "answer"],
         default="all",
-        help="Tune everything, or only refusal, or only the answer's sentence choice.",
+        help="Tune everything, or only the answer's sentence choice.",
     )
     args = parser.parse_args()
     index = load_index(args.index)
@@ -92,11 +80,9 @@ def main() -> None:
     chosen = default
     if args.stage == "all":
         chosen, _ = best(index, tune, chosen, FUSION_GRID, retrieval_objective)
-    if args.stage in ("all", "refusal"):
-        chosen, _ = best(index, tune, chosen, REFUSAL_GRID, refusal_objective)
     if args.stage in ("all", "answer"):
         chosen, _ = best(index, tune, chosen, ANSWER_GRID, answer_objective)
-    keys = [*FUSION_GRID, *REFUSAL_GRID, *ANSWER_GRID]
+    keys = [*FUSION_GRID, *ANSWER_GRID]
     out = {
         "chosen": {k: getattr(chosen, k) for k in keys},
         "current_defaults": {k: getattr(default, k) for k in keys},

@@ -27,11 +27,8 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=30, description="Reciprocal-rank-fusion constant")
     dense_weight: float = Field(default=0.5, description="Weight of the dense ranking in RRF")
     bm25_weight: float = Field(default=1.5, description="Weight of the BM25 ranking in RRF")
-    min_dense_score: float = Field(
-        default=0.40, description="Refuse when the best cosine similarity is below this"
-    )
-    min_term_coverage: float = Field(
-        default=0.5, description="Refuse when the top clauses share less of the question's key terms"
+    expansion_weight: float = Field(
+        default=0.0, description="Weight in RRF of BM25 over the question's thesaurus expansions"
     )
     max_sentences: int = Field(
         default=3, description="Quoted sentences (and clauses cited) per answer at most"

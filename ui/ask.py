@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from clausetrace.answer import CANNOT_ANSWER, Answer, Citation, ask
+from clausetrace.answer.models import Duty
 from clausetrace.answer.render import answer_markdown
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index import ClauseIndex
@@ -81,6 +82,7 @@ def show_answer(answer: Answer, filters: str) -> None:
     else:
         if any(s.kind == "quote" for s in answer.sentences):
             show_parties(answer.parties)
+            show_duties(answer)
         with st.container(border=True):
             anchors = citation_names(answer)
             for s in answer.sentences:
@@ -133,6 +135,24 @@ def show_parties(names: list[str]) -> None:
         st.markdown(f"#### Who must act: {badges}")
     else:
         st.markdown("#### Who must act: :gray-badge[not stated in the cited clauses]")
+
+
+def show_duties(answer: Answer) -> None:
+    """One card per party: its duties, each with the smallest clause stating it."""
+    by_party: dict[str, list[Duty]] = {}
+    for duty in answer.duties:
+        by_party.setdefault(duty.party, []).append(duty)
+    columns = st.columns(min(len(by_party), 3)) if by_party else []
+    for i, (party, duties) in enumerate(by_party.items()):
+        with columns[i % len(columns)].container(border=True):
+            st.markdown(f"**{md_escape(party)}**")
+            for d in duties:
+                source = f"{d.quoted_from}, as quoted in {d.anchor}" if d.quoted_from else d.anchor
+                secondary = " · secondary" if d.secondary else ""
+                st.markdown(
+                    f":violet-badge[{md_escape(d.modality)}] {md_escape(d.action)} "
+                    f":blue-badge[{d.citation} · {md_escape(source)}{secondary}]"
+                )
 
 
 def show_refusal(answer: Answer) -> None:

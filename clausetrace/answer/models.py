@@ -55,6 +55,23 @@ class AnswerSentence(BaseModel):
     obligation: bool = Field(default=False, description="States a duty (must / shall / ...)")
 
 
+class Duty(BaseModel):
+    """Who owes what in a cited clause: one line per party and obligation, at its smallest clause."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    party: str = Field(description="Normalised party, e.g. 'Electricity Supplier', 'DCC'")
+    modality: str = Field(description="must, shall, may, take all reasonable steps, exception ...")
+    action: str = Field(description="What is owed")
+    anchor: str = Field(description="The smallest clause stating it, e.g. 'ESL 41.10(a)'")
+    version: str
+    citation: int = Field(description="Number of the citation it is read from")
+    secondary: bool = Field(default=False, description="Read from guidance, not the rule itself")
+    quoted_from: str | None = Field(
+        default=None, description="Instrument the guidance quotes, e.g. 'GSL 42.1' (as quoted in ...)"
+    )
+
+
 class CrossReference(BaseModel):
     """A reference made by a cited clause, resolved to an anchor when that is indexed."""
 
@@ -79,6 +96,10 @@ class Answer(BaseModel):
     sentences: list[AnswerSentence] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     parties: list[str] = Field(default_factory=list, description="Who owes the obligations cited")
+    duties: list[Duty] = Field(default_factory=list, description="Who owes what, per party and clause")
+    confidence: float | None = Field(
+        default=None, description="Calibrated probability that the corpus answers (None: a named clause)"
+    )
     cross_references: list[CrossReference] = Field(default_factory=list)
     possibly_related: list[Citation] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="Version and secondary-source notes")

@@ -11,14 +11,17 @@ import time
 
 from clausetrace.answer.changes import change_answer
 from clausetrace.answer.cite import citation, cross_references, notes
+from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.models import Answer, AnswerSentence
-from clausetrace.answer.refuse import DIRECT, refusal_reason
+from clausetrace.answer.refuse import DIRECT, assess
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, ParsedDocument
 from clausetrace.query import Query, parse_query
 from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
+
+UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
 
 
 def ask(
@@ -62,13 +65,14 @@ def _compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settin
         return change_answer(question, query.change_document, index)
     if not hits:
         return Answer(question=question, refused=True, reason="nothing in the index matches it")
-    reason = refusal_reason(query, hits, settings)
+    reason, confidence, missing = assess(query, hits, index)
     if reason:
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
     chosen = primary_first(
         choose_sentences(query, hits, index, settings.max_sentences, settings.sentence_cutoff), index
     )
+    chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
     cited = list(dict.fromkeys(hit.clause.key for hit, _ in chosen))
     by_key = {h.clause.key: h for h in hits}
     citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
@@ -80,9 +84,35 @@ def _compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settin
         sentences=sentences,
         citations=citations,
         parties=list(dict.fromkeys(p for c in citations for p in index.parties_of(c.key))),
+        duties=duties_of(query, citations, index),
         cross_references=cross_references(citations, index),
-        notes=notes(citations, index),
+        notes=notes(citations, index) + _uncertain(confidence, missing),
+        confidence=confidence,
     )
+
+
+def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:
+    """A note for an answer the evidence only partly supports."""
+    if confidence is None or confidence >= UNCERTAIN_BELOW:
+        return []
+    gap = f" The nearest clauses do not mention: {', '.join(missing)}." if missing else ""
+    return [f"Partial answer (confidence {confidence:.2f}): check the cited clauses.{gap}"]
+
+
+def _keys(chosen: list[tuple[Hit, tuple[int, int]]]) -> set[str]:
+    return {hit.clause.key for hit, _ in chosen}
+
+
+def _best_span(query: Query, hit: Hit, index: ClauseIndex) -> tuple[int, int]:
+    """The sentence of a clause sharing most terms with the question (obligations preferred)."""
+    doc = index.documents[hit.clause.doc_id]
+    spans = [hit.span] if hit.span else sentence_spans(hit.clause, doc)
+
+    def score(span: tuple[int, int]) -> float:
+        passage = doc.text[span[0] : span[1]]
+        return len(query.terms & content_terms(passage)) + (0.5 if is_obligation(passage) else 0.0)
+
+    return max(spans, key=score)
 
 
 def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]:

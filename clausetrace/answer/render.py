@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from clausetrace.answer.models import CANNOT_ANSWER, Answer, Citation
+from clausetrace.answer.models import CANNOT_ANSWER, Answer, Citation, Duty
 from clausetrace.index.lookup import page_label
 
 
@@ -19,6 +19,13 @@ def citation_line(c: Citation) -> str:
     return f"[{c.n}] {c.anchor}{flag} — {c.title}, version {c.version}, {pages(c)}"
 
 
+def duty_line(d: Duty) -> str:
+    """'DCC — shall: publish the browsers ... (SEC-N 1.1) [2]'; secondary duties name what they quote."""
+    source = f"{d.quoted_from}, as quoted in {d.anchor}" if d.quoted_from else d.anchor
+    flag = "secondary: " if d.secondary else ""
+    return f"{d.party} — {d.modality}: {d.action} ({flag}{source}) [{d.citation}]"
+
+
 def answer_text(answer: Answer, width: int = 100) -> str:
     """The answer, then numbered citations with their clause text."""
     understood = [f"Understood: {answer.understood}", ""] if answer.understood else []
@@ -28,6 +35,8 @@ def answer_text(answer: Answer, width: int = 100) -> str:
             lines += ["", "Possibly related:"] + [citation_line(c) for c in answer.possibly_related]
         return "\n".join(lines)
     lines = understood + ([f"Who: {', '.join(answer.parties)}", ""] if answer.parties else [])
+    if answer.duties:
+        lines += ["Who owes what:", *[f"  {duty_line(d)}" for d in answer.duties], ""]
     for s in answer.sentences:
         cites = "".join(f"[{n}]" for n in s.citations)
         lines.append(textwrap.fill(f"{s.text} {cites}", width))
@@ -51,6 +60,8 @@ def answer_markdown(answer: Answer) -> str:
         return "\n".join(out)
     if answer.parties:
         out += [f"**Who:** {', '.join(answer.parties)}", ""]
+    if answer.duties:
+        out += ["**Who owes what**", "", *[f"- {duty_line(d)}" for d in answer.duties], ""]
     out += [f"- {s.text} " + "".join(f"[{n}]" for n in s.citations) for s in answer.sentences]
     out += ["", "**Citations**", ""]
     for c in answer.citations:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
 from llama_index.retrievers.bm25 import BM25Retriever
@@ -32,6 +32,7 @@ from clausetrace.text import content_terms
 if TYPE_CHECKING:
     from clausetrace.trace.graph import TraceGraph
 
+T = TypeVar("T")
 INDEX_FORMAT = 1
 BM25_DIR = "bm25"
 UBIQUITOUS_SHARE = 0.25
@@ -50,6 +51,7 @@ class ClauseIndex:
     by_anchor: dict[str, list[Clause]] = field(init=False)
     definitions: list[Definition] = field(init=False)
     term_df: dict[str, float] = field(init=False)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.clauses = {c.key: c for d in self.documents.values() for c in d.clauses}
@@ -89,6 +91,12 @@ class ClauseIndex:
     def bm25(self) -> BM25Retriever:
         """The BM25 retriever over the same nodes, loaded on first use."""
         return BM25Retriever.from_persist_dir(str(self.path / BM25_DIR), show_progress=False)
+
+    def derived(self, name: str, build: Callable[[ClauseIndex], T]) -> T:
+        """A value a later stage computes once from this index (e.g. the query thesaurus)."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     def source_of(self, clause: Clause) -> Source:
         """The catalogue entry of the document a clause comes from."""

@@ -16,7 +16,7 @@ from clausetrace.errors import QuestionRejectedError
 from clausetrace.index.store import ClauseIndex
 from clausetrace.models import Definition
 from clausetrace.query.mentions import mentioned_anchors
-from clausetrace.query.vocabulary import acronym_expansions
+from clausetrace.query.vocabulary import acronym_expansions, build_thesaurus
 from clausetrace.register.parties import LICENSEE, PARTY_RE, normalise_party
 from clausetrace.text import content_terms
 
@@ -46,7 +46,7 @@ class Query:
     """Everything later stages need to know about one question; none of them reads the raw text."""
 
     text: str  # the cleaned question
-    search_text: str  # what BM25 and the embedder read: the text plus its expansions
+    search_text: str  # what BM25 and the embedder read: the text plus its acronyms' long forms
     intent: Intent
     mentioned: tuple[str, ...] = ()  # anchors named, canonical, in order ('SLC 48.1' -> 'ESL 48.1')
     indexed: tuple[str, ...] = ()  # named anchors the index holds (a clause, or a condition of clauses)
@@ -55,7 +55,9 @@ class Query:
     absent: tuple[str, ...] = ()  # named anchors neither indexed nor quoted
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus
-    expansions: tuple[str, ...] = ()  # long forms added to the search text
+    expansions: tuple[str, ...] = ()  # document wording added to the search text (synonyms, acronyms)
+    expanded_terms: frozenset[str] = frozenset()  # terms plus the content terms of the expansions
+    titled: tuple[str, ...] = ()  # conditions / sections whose title the question uses
     asks_definition: bool = False
     definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
@@ -111,12 +113,15 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
     indexed = tuple(a for a in mentioned if index.has_anchor(a))
     outside = [a for a in mentioned if a not in indexed]
     quoted = tuple(a for a in outside if index.quoting(a))
-    expansions = acronym_expansions(cleaned)
+    thesaurus = index.derived("thesaurus", build_thesaurus)
+    long_forms = acronym_expansions(cleaned)
+    expansions = tuple(e for e in thesaurus.expansions(cleaned) if e not in long_forms)
     terms = frozenset(content_terms(cleaned))
+    expanded = terms | content_terms(" ".join(expansions))
     asks_definition = bool(DEFINITION_CUE.search(cleaned))
     return Query(
         text=cleaned,
-        search_text=f"{cleaned} ({'; '.join(expansions)})" if expansions else cleaned,
+        search_text=f"{cleaned} ({'; '.join(long_forms)})" if long_forms else cleaned,
         intent=intent_of(cleaned),
         mentioned=mentioned,
         indexed=indexed,
@@ -126,6 +131,8 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         terms=terms,
         distinctive=frozenset(index.distinctive_terms(set(terms))),
         expansions=expansions,
+        expanded_terms=frozenset(expanded),
+        titled=tuple(dict.fromkeys(t.anchor for t in thesaurus.titles_named(cleaned))),
         asks_definition=asks_definition,
         definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
         party=named_party(cleaned),

@@ -49,10 +49,12 @@ class HybridRetriever(BaseRetriever):
         rrf_k: int = 60,
         dense_weight: float = 1.0,
         bm25_weight: float = 1.0,
+        expansion_weight: float = 0.0,
     ) -> None:
         super().__init__()
         self.index, self.mode, self.candidates = index, mode, candidates
         self.rrf_k, self.dense_weight, self.bm25_weight = rrf_k, dense_weight, bm25_weight
+        self.expansion_weight = expansion_weight
         self.node_count = len(index.vector_index.index_struct.nodes_dict)
         self._dense = index.vector_index.as_retriever(similarity_top_k=min(candidates, self.node_count))
         self._lexical = BM25Retriever(
@@ -62,15 +64,28 @@ class HybridRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """Fused node ranking for one query (all candidates, best first)."""
-        dense = self._dense.retrieve(query_bundle) if self.mode != "bm25" else []
-        lexical = self._bm25(query_bundle) if self.mode != "dense" else []
+        return self._fuse(self._rankings(query_bundle.query_str))
+
+    def _rankings(self, text: str, expansions: str = "") -> list[tuple[float, list[NodeWithScore]]]:
+        """Weighted rankings to fuse: dense and BM25 over the text, BM25 over its expansions."""
+        bundle = QueryBundle(text)
+        dense = self._dense.retrieve(bundle) if self.mode != "bm25" else []
+        self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
+        rankings = [(self.dense_weight, dense)]
+        if self.mode != "dense":
+            rankings.append((self.bm25_weight, self._bm25(bundle)))
+            if expansions:
+                rankings.append((self.expansion_weight, self._bm25(QueryBundle(expansions))))
+        return rankings
+
+    def _fuse(self, rankings: list[tuple[float, list[NodeWithScore]]]) -> list[NodeWithScore]:
+        """Weighted reciprocal-rank fusion keyed on node id."""
         fused: dict[str, float] = {}
         nodes: dict[str, NodeWithScore] = {}
-        for weight, ranked in ((self.dense_weight, dense), (self.bm25_weight, lexical)):
+        for weight, ranked in rankings:
             for rank, hit in enumerate(ranked, start=1):
                 fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
                 nodes.setdefault(hit.node.node_id, hit)
-        self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
         order = sorted(fused, key=lambda node_id: -fused[node_id])
         return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
 
@@ -94,9 +109,7 @@ class HybridRetriever(BaseRetriever):
         then fused hits inside a named condition, then the other fused hits."""
         filtered = bool(prefix or version or keep)
         self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
-        fused = [
-            h for h in self._fused_hits(query.search_text) if self._admits(h.clause, prefix, version, keep)
-        ]
+        fused = [h for h in self._fused_hits(query) if self._admits(h.clause, prefix, version, keep)]
         direct = [
             h for h in self._direct_hits(query, version) if self._admits(h.clause, prefix, version, keep)
         ]
@@ -104,10 +117,10 @@ class HybridRetriever(BaseRetriever):
         in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
         return _unique(direct + in_scope + fused)[:k]
 
-    def _fused_hits(self, search_text: str) -> list[Hit]:
+    def _fused_hits(self, query: Query) -> list[Hit]:
         """Fused node ranking aggregated to clauses (best node per clause), best first."""
         hits: dict[str, Hit] = {}
-        for item in self.retrieve(search_text):
+        for item in self._fuse(self._rankings(query.search_text, " ".join(query.expansions))):
             clause = self.index.clauses[item.node.metadata["key"]]
             hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
@@ -158,4 +171,5 @@ def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid"
         rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight,
         bm25_weight=settings.bm25_weight,
+        expansion_weight=settings.expansion_weight,
     )

@@ -1,0 +1,120 @@
+"""Fit the refusal model: a logistic regression over retrieval features, chosen by cross-validation.
+
+    python benchmarks/train_refusal.py [--index index] [--golden eval/golden/gb.jsonl ...]
+
+Trains on the tuning questions only (by default the whole original golden set and the tuning half
+of the plain-language set; never eval/golden/plain-heldout.jsonl), picks the regularisation and the
+threshold on out-of-fold predictions (false refusals cost three times a wrong answer), and writes
+clausetrace/answer/refusal_model.json. Questions the hard rules decide (a named clause, an absent
+instrument) are left out of the fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.machine import describe  # noqa: E402
+from clausetrace.answer.refuse import FEATURES, MODEL_FILE, NAMED, features  # noqa: E402
+from clausetrace.index import load_index  # noqa: E402
+from clausetrace.query import parse_query  # noqa: E402
+from clausetrace.retrieve import make_retriever  # noqa: E402
+from clausetrace.settings import Settings  # noqa: E402
+from eval.harness import RETRIEVE_K, load_golden  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+TUNING = [REPO / "eval" / "golden" / "gb.jsonl", REPO / "eval" / "golden" / "plain-tune.jsonl"]
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+FALSE_REFUSAL_COST = 2.0
+
+
+def collect(index_dir: Path, golden: list[Path]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Feature rows and labels (1 = answerable) of every question the hard rules leave open."""
+    index, settings = load_index(index_dir), Settings()
+    retriever = make_retriever(index, settings)
+    rows, labels, ids = [], [], []
+    for path in golden:
+        for item in load_golden(path):
+            query = parse_query(item.question, index)
+            hits = retriever.search(query, RETRIEVE_K)[: settings.k]
+            if query.change_document or any(h.via in NAMED for h in hits) or query.absent:
+                continue
+            values = features(query, hits, index)
+            rows.append([values[f] for f in FEATURES])
+            labels.append(int(item.answerable))
+            ids.append(item.id)
+    return np.array(rows), np.array(labels), ids
+
+
+def cost(labels: np.ndarray, answer: np.ndarray) -> float:
+    """False refusals weigh FALSE_REFUSAL_COST; answering an unanswerable question weighs 1."""
+    false_refusals = np.sum((labels == 1) & ~answer)
+    wrong_answers = np.sum((labels == 0) & answer)
+    return float(FALSE_REFUSAL_COST * false_refusals + wrong_answers)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> dict[str, object]:
+    """Best C and threshold by 5-fold out-of-fold cost; then the model refitted on all rows."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    best = None
+    for c in C_GRID:
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000)
+        proba = cross_val_predict(model, z, y, cv=folds, method="predict_proba")[:, 1]
+        for threshold in np.linspace(0.05, 0.95, 91):
+            score = cost(y, proba >= threshold)
+            if best is None or score < best[0]:
+                best = (score, c, float(threshold), proba)
+    assert best is not None
+    score, c, threshold, proba = best
+    final = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(z, y)
+    answer = proba >= threshold
+    return {
+        "features": list(FEATURES),
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "coef": final.coef_[0].round(6).tolist(),
+        "intercept": round(float(final.intercept_[0]), 6),
+        "threshold": round(threshold, 4),
+        "C": c,
+        "cv": {
+            "rows": len(y),
+            "unanswerable": int(np.sum(y == 0)),
+            "refusal_accuracy": round(float(np.mean(~answer[y == 0])), 4),
+            "false_refusal_rate": round(float(np.mean(~answer[y == 1])), 4),
+            "cost": score,
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    parser.add_argument("--golden", type=Path, nargs="*", default=TUNING)
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = parser.parse_args()
+    if any("heldout" in p.name for p in args.golden):
+        sys.exit("refusing to train on a held-out set")
+    started = time.perf_counter()
+    x, y, _ = collect(args.index, args.golden)
+    model = fit(x, y)
+    model["trained_on"] = [p.name for p in args.golden]
+    args.out.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    print(f"machine: {describe()}")
+    print(f"fitted on {model['cv']['rows']} questions in {time.perf_counter() - started:.1f}s -> {args.out}")
+    print(json.dumps(model["cv"]), f"C={model['C']} threshold={model['threshold']}")
+    print(dict(zip(FEATURES, model["coef"], strict=True)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Who owes what, from the register: one line per party at the smallest clause; quoted instruments
+named as secondary duties."""
+
+from __future__ import annotations
+
+from clausetrace.answer import ask
+from clausetrace.answer.duties import smallest_clause
+
+
+def test_accession_names_electricity_and_gas_suppliers_with_the_quoted_licence(gb_index):
+    answer = ask("Which licensees have to sign up to the Smart Energy Code?", gb_index)
+    by_party = {d.party: d for d in answer.duties}
+    assert by_party["Electricity Supplier"].anchor == "ESL 48.1"
+    gas = by_party["Gas Supplier"]
+    assert gas.secondary and gas.quoted_from == "GSL 42.1" and gas.anchor.startswith("SMDA-266 2.3")
+    assert all("party to" in d.action for d in answer.duties)
+
+
+def test_duty_points_at_the_smallest_clause(gb_index):
+    """The clause found holds the sentence, and none of its sub-clauses does."""
+    resolved = [(o, smallest_clause(o, gb_index)) for o in gb_index.obligations]
+    assert all(c is not None and c.start <= o.start < c.end for o, c in resolved)
+    for o, clause in resolved:
+        doc = gb_index.documents[o.doc_id]
+        inner = [c for c in doc.clauses if c.parent == clause.number and c.start <= o.start < c.end]
+        assert not inner, (o.anchor, clause.anchor)
+
+
+def test_duties_are_in_json(gb_index):
+    data = ask("Who must be a party to the Smart Energy Code?", gb_index).model_dump(mode="json")
+    assert data["duties"] and {"party", "modality", "action", "anchor", "secondary"} <= set(data["duties"][0])
+    assert data["understood"].startswith("who-question")

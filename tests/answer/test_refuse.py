@@ -1,0 +1,43 @@
+"""The calibrated refusal: hard rules for named clauses, then the fitted logistic model."""
+
+from __future__ import annotations
+
+import math
+
+from clausetrace.answer import ask
+from clausetrace.answer.refuse import FEATURES, answer_probability, features, load_model
+from clausetrace.query import parse_query
+from clausetrace.retrieve import HybridRetriever
+
+
+def test_model_file_matches_the_features():
+    model = load_model()
+    assert model["features"] == list(FEATURES)
+    assert len(model["coef"]) == len(model["mean"]) == len(model["scale"]) == len(FEATURES)
+    assert 0 < model["threshold"] < 1 and "plain-heldout.jsonl" not in model["trained_on"]
+
+
+def test_probability_is_a_logistic_of_scaled_features():
+    model = {"mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES), "intercept": 0.0}
+    model["coef"] = [1.0] + [0.0] * (len(FEATURES) - 1)
+    values = dict.fromkeys(FEATURES, 0.0) | {"best_dense": 2.0}
+    assert math.isclose(answer_probability(values, model), 1 / (1 + math.exp(-2.0)))
+
+
+def test_features_read_the_evidence(gb_index):
+    retriever = HybridRetriever(gb_index)
+    close = parse_query("Who must install smart meters at domestic premises?", gb_index)
+    far = parse_query("Do Dutch suppliers in the Netherlands offer tulip discounts?", gb_index)
+    near, away = (features(q, retriever.search(q, 5), gb_index) for q in (close, far))
+    assert set(near) == set(FEATURES)
+    assert near["coverage"] > away["coverage"] and away["unknown_words"] > near["unknown_words"]
+
+
+def test_named_absent_instrument_is_refused_and_named(gb_index):
+    answer = ask("What does SEC Section F5 say about forecasting communications hubs?", gb_index)
+    assert answer.refused and "SEC F5" in answer.reason and answer.possibly_related
+
+
+def test_answered_questions_carry_a_confidence(gb_index):
+    answer = ask("Who must install smart meters at domestic premises?", gb_index)
+    assert not answer.refused and answer.confidence is not None and 0 <= answer.confidence <= 1
