@@ -15,7 +15,7 @@ _API = {
     "build_index": "clausetrace.index",
     "load_index": "clausetrace.index",
     "ask": "clausetrace.answer",
-    "get_clause": "clausetrace.lookup",
+    "get_clause": "clausetrace.index.lookup",
 }
 __all__ = [*_API, "__version__"]
 
