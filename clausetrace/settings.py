@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_sentences: int = Field(
         default=3, description="Quoted sentences (and clauses cited) per answer at most"
     )
+    list_sentences: int = Field(
+        default=5, description="Quoted sentences at most for who / may / list / impact questions"
+    )
     sentence_cutoff: float = Field(
         default=0.5, description="Quote a clause only if its best sentence scores this share of the top one"
     )

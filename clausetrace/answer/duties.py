@@ -58,7 +58,8 @@ def smallest_clause(obligation: Obligation, index: ClauseIndex) -> Clause | None
     inside = [
         c
         for c in index.documents[obligation.doc_id].clauses
-        if c.start <= obligation.start < c.end and c.anchor.startswith(obligation.anchor)
+        if c.start <= obligation.start < c.end
+        and (c.anchor == obligation.anchor or c.anchor.startswith(obligation.anchor + "("))
     ]
     return min(inside, key=lambda c: c.end - c.start, default=None)
 

@@ -12,6 +12,7 @@ import time
 from clausetrace.answer.changes import change_answer
 from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
+from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.answer.refuse import DIRECT, assess
 from clausetrace.index import ClauseIndex
@@ -22,6 +23,13 @@ from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 
 UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
+LIST_INTENTS = (
+    "who",
+    "may",
+    "list",
+    "impact",
+    "exception",
+)  # questions whose complete answer has several parts
 
 
 def ask(
@@ -70,11 +78,14 @@ def _compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settin
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
     chosen = primary_first(
-        choose_sentences(query, hits, index, settings.max_sentences, settings.sentence_cutoff), index
+        choose_sentences(query, hits, index, _limit(query, settings), settings.sentence_cutoff), index
     )
     chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
+    chosen = [
+        (h, _best_span(query, h, index)) for h in exceptions_to(query, hits, _keys(chosen), index)
+    ] + chosen
     cited = list(dict.fromkeys(hit.clause.key for hit, _ in chosen))
-    by_key = {h.clause.key: h for h in hits}
+    by_key = {h.clause.key: h for h in hits} | {h.clause.key: h for h, _ in chosen}
     citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
     number = {c.key: c.n for c in citations}
     sentences = [sentence(hit, span, number[hit.clause.key], index) for hit, span in chosen]
@@ -97,6 +108,11 @@ def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:
         return []
     gap = f" The nearest clauses do not mention: {', '.join(missing)}." if missing else ""
     return [f"Partial answer (confidence {confidence:.2f}): check the cited clauses.{gap}"]
+
+
+def _limit(query: Query, settings: Settings) -> int:
+    """How many clauses to quote: more when the question asks for every party or item."""
+    return settings.list_sentences if query.intent in LIST_INTENTS else settings.max_sentences
 
 
 def _keys(chosen: list[tuple[Hit, tuple[int, int]]]) -> set[str]:

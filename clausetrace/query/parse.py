@@ -37,7 +37,14 @@ INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("may", re.compile(r"\b(may|can|allowed|permitted|entitled)\b", re.I)),
     ("when", re.compile(r"\b(when|by what date|deadline|how (?:long|soon|often))\b", re.I)),
     ("impact", re.compile(r"\b(affect\w*|impact\w*|consequences?)\b", re.I)),
-    ("list", re.compile(r"\b(list|which conditions|overview|all the|what are the)\b", re.I)),
+    (
+        "list",
+        re.compile(
+            r"\b(list|which conditions|overview|all the|what are the|what happens|how does|"
+            r"in a nutshell|summar\w*|what (?:reports|documents|information))\b",
+            re.I,
+        ),
+    ),
 )
 
 

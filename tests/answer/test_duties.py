@@ -9,11 +9,12 @@ from clausetrace.answer.duties import smallest_clause
 
 def test_accession_names_electricity_and_gas_suppliers_with_the_quoted_licence(gb_index):
     answer = ask("Which licensees have to sign up to the Smart Energy Code?", gb_index)
-    by_party = {d.party: d for d in answer.duties}
-    assert by_party["Electricity Supplier"].anchor == "ESL 48.1"
-    gas = by_party["Gas Supplier"]
-    assert gas.secondary and gas.quoted_from == "GSL 42.1" and gas.anchor.startswith("SMDA-266 2.3")
-    assert all("party to" in d.action for d in answer.duties)
+    electricity = [d for d in answer.duties if d.party == "Electricity Supplier"]
+    assert any(d.anchor == "ESL 48.1" and not d.secondary for d in electricity)
+    gas = [d for d in answer.duties if d.party == "Gas Supplier"]
+    assert any(
+        d.secondary and d.quoted_from == "GSL 42.1" and d.anchor.startswith("SMDA-266 2.3") for d in gas
+    )
 
 
 def test_duty_points_at_the_smallest_clause(gb_index):
