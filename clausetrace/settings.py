@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=0.5, description="Weight of the dense ranking in RRF")
     bm25_weight: float = Field(default=1.5, description="Weight of the BM25 ranking in RRF")
     expansion_weight: float = Field(
-        default=0.0, description="Weight in RRF of BM25 over the question's thesaurus expansions"
+        default=0.5, description="Weight in RRF of BM25 over the question's thesaurus expansions"
     )
     max_sentences: int = Field(
         default=3, description="Quoted sentences (and clauses cited) per answer at most"

@@ -48,6 +48,7 @@ SPELT_OUT_RE = re.compile(
 )
 TITLE_NOISE = frozenset(content_terms("smart metering meter system systems condition relation matters"))
 TITLE_SHARE = 0.6  # share of a title's distinctive words a question must use to name it
+SAID_SHARE = 0.5  # a synonym whose wording the question mostly uses already adds nothing
 
 
 def acronym_expansions(text: str) -> tuple[str, ...]:
@@ -79,13 +80,13 @@ class Thesaurus:
     titles: tuple[Title, ...]
 
     def expansions(self, text: str) -> tuple[str, ...]:
-        """Document wording for the words of a text: synonyms, acronym long forms, titles named."""
+        """Document wording for the words of a text: synonyms and acronym long forms."""
         found: list[str] = []
+        words = content_terms(text)
         for pattern, wording in self.synonyms:
             if pattern.search(text):
-                found += wording
+                found += [w for w in wording if not _mostly_said(w, words)]
         found += [self.acronyms[w] for w in re.findall(r"\b[A-Z][A-Za-z]{1,6}\b", text) if w in self.acronyms]
-        found += [t.text for t in self.titles_named(text)]
         return tuple(dict.fromkeys(f for f in found if f.lower() not in text.lower()))
 
     def titles_named(self, text: str) -> list[Title]:
@@ -95,6 +96,12 @@ class Thesaurus:
             if pattern.search(text):
                 words |= content_terms(" ".join(wording))
         return [t for t in self.titles if t.terms and len(t.terms & words) >= TITLE_SHARE * len(t.terms)]
+
+
+def _mostly_said(wording: str, words: set[str]) -> bool:
+    """True when the question already uses most of the wording's words (no paraphrase to bridge)."""
+    terms = content_terms(wording)
+    return bool(terms) and len(terms & words) > SAID_SHARE * len(terms)
 
 
 @cache
