@@ -4,7 +4,7 @@
 
 Trains on the tuning questions only (by default the whole original golden set and the tuning half
 of the plain-language set; never eval/golden/plain-heldout.jsonl), picks the regularisation and the
-threshold on out-of-fold predictions (false refusals cost three times a wrong answer), and writes
+threshold on out-of-fold predictions (a false refusal costs as much as a wrong answer), and writes
 clausetrace/answer/refusal_model.json. Questions the hard rules decide (a named clause, an absent
 instrument) are left out of the fit.
 """
@@ -34,7 +34,7 @@ from eval.harness import RETRIEVE_K, load_golden  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 TUNING = [REPO / "eval" / "golden" / "gb.jsonl", REPO / "eval" / "golden" / "plain-tune.jsonl"]
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
-FALSE_REFUSAL_COST = 2.0
+FALSE_REFUSAL_COST = 1.0
 
 
 def collect(index_dir: Path, golden: list[Path]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -56,7 +56,7 @@ def collect(index_dir: Path, golden: list[Path]) -> tuple[np.ndarray, np.ndarray
 
 
 def cost(labels: np.ndarray, answer: np.ndarray) -> float:
-    """False refusals weigh FALSE_REFUSAL_COST; answering an unanswerable question weighs 1."""
+    """A false refusal weighs FALSE_REFUSAL_COST; answering an unanswerable question weighs 1."""
     false_refusals = np.sum((labels == 1) & ~answer)
     wrong_answers = np.sum((labels == 0) & answer)
     return float(FALSE_REFUSAL_COST * false_refusals + wrong_answers)

@@ -4,8 +4,9 @@ Two hard rules, then a calibrated decision:
 - a clause, or a quotation of an instrument, the question names by number is an answer;
 - a named instrument that is neither indexed nor quoted is refused, naming it;
 - otherwise a logistic model over retrieval features (dense similarity and its drop, coverage of
-  the question's distinctive terms, words the corpus never uses, a definition found, the fused
-  score) gives the probability that the corpus answers. Its weights, feature scaling and
+  the question's distinctive terms and their rarity, words and names the corpus never uses, an
+  instrument named in words that is not indexed, a question for an amount, a definition found,
+  the fused score) gives the probability that the corpus answers. Its weights, feature scaling and
   threshold are data (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with
   cross-validation on the tuning questions only.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import cache
 from pathlib import Path
 
@@ -36,7 +38,20 @@ FEATURES = (
     "definition",
     "fused",
     "terms",
+    "outside_instrument",
+    "asks_amount",
+    "unknown_names",
 )
+INSTRUMENT_NAMES = (
+    ("GSL", re.compile(r"\bgas\s+(?:supply\s+)?licen[cs]e", re.I)),
+    ("DCCL", re.compile(r"\bDCC\s+licen[cs]e", re.I)),
+    ("SEC", re.compile(r"\b(?:SEC|Smart\s+Energy\s+Code)\b(?!\s+Appendix)", re.I)),
+    ("SMETS", re.compile(r"\bSMETS\b|\btechnical\s+specification", re.I)),
+    ("GBCS", re.compile(r"\bGBCS\b|\bcompanion\s+specification", re.I)),
+    ("ACT", re.compile(r"\b(?:Energy|Electricity|Gas)\s+Act\b", re.I)),
+)
+AMOUNT_RE = re.compile(r"\b(how much|cost\w*|price\w*|average|fines?|penalt\w*|how many)\b", re.I)
+NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 
 
 def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, float]:
@@ -61,7 +76,15 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         "definition": float(any(h.via == "definition" for h in hits)),
         "fused": max((h.score for h in hits if h.via not in DIRECT), default=0.0) * 100,
         "terms": math.log1p(len(terms)),
+        "outside_instrument": float(bool(named_instruments(query.text) - index.prefixes)),
+        "asks_amount": float(bool(AMOUNT_RE.search(query.text))),
+        "unknown_names": float(sum(w.lower() not in index.vocabulary for w in NAME_RE.findall(query.text))),
     }
+
+
+def named_instruments(text: str) -> set[str]:
+    """Instruments a question names in words ('the gas supply licence' -> 'GSL')."""
+    return {prefix for prefix, pattern in INSTRUMENT_NAMES if pattern.search(text)}
 
 
 @cache

@@ -92,6 +92,16 @@ class ClauseIndex:
         """The BM25 retriever over the same nodes, loaded on first use."""
         return BM25Retriever.from_persist_dir(str(self.path / BM25_DIR), show_progress=False)
 
+    @functools.cached_property
+    def prefixes(self) -> set[str]:
+        """Citation prefixes of the indexed documents ('ESL', 'SMDA-266')."""
+        return {d.source.prefix for d in self.documents.values()}
+
+    @functools.cached_property
+    def vocabulary(self) -> set[str]:
+        """Lower-cased words of every indexed document."""
+        return {w.lower() for d in self.documents.values() for w in re.findall(r"[A-Za-z]+", d.text)}
+
     def derived(self, name: str, build: Callable[[ClauseIndex], T]) -> T:
         """A value a later stage computes once from this index (e.g. the query thesaurus)."""
         if name not in self._derived:

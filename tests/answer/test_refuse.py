@@ -41,3 +41,18 @@ def test_named_absent_instrument_is_refused_and_named(gb_index):
 def test_answered_questions_carry_a_confidence(gb_index):
     answer = ask("Who must install smart meters at domestic premises?", gb_index)
     assert not answer.refused and answer.confidence is not None and 0 <= answer.confidence <= 1
+
+
+def test_instruments_named_in_words(gb_index):
+    from clausetrace.answer.refuse import named_instruments
+
+    assert named_instruments("What does the Gas Supply Licence say about displays?") == {"GSL"}
+    assert named_instruments("Does the DCC Licence require it?") == {"DCCL"}
+    assert "GSL" not in gb_index.prefixes and "ESL" in gb_index.prefixes
+
+
+def test_near_miss_about_an_absent_licence_is_refused(gb_index):
+    answer = ask(
+        "What does the Gas Supply Licence say about prices for gas meters in the Netherlands?", gb_index
+    )
+    assert answer.refused and answer.possibly_related
