@@ -114,6 +114,15 @@ class Definition:
 
 
 @dataclass(frozen=True, slots=True)
+class Repair:
+    """A word split by the PDF text layer and joined at cleaning: ``text[start:end]`` was ``original``."""
+
+    start: int
+    end: int
+    original: str  # as extracted: 'pr emises', 'In -Home'
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedDocument:
     """A document after loading, cleaning and segmentation: what the index stores."""
 
@@ -124,6 +133,17 @@ class ParsedDocument:
     page_offsets: tuple[tuple[int, int], ...] = ()  # (offset in text, page number), ascending
     cleaning_steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    repairs: tuple[Repair, ...] = ()  # split words joined by cleaning, in text order
+
+    def extracted(self, start: int, end: int) -> str:
+        """``text[start:end]`` as the text layer had it: the split-word repairs inside undone."""
+        parts, position = [], start
+        for repair in self.repairs:
+            if start <= repair.start and repair.end <= end:
+                parts += [self.text[position : repair.start], repair.original]
+                position = repair.end
+        parts.append(self.text[position:end])
+        return "".join(parts)
 
     def own_end(self, clause: Clause) -> int:
         """Where a clause's own text ends: before its first numbered child section (2 -> 2.1), if any."""

@@ -32,6 +32,7 @@ DCC_WORDS = re.compile(r"Smart Meter Communication Licen[cs]e|\bDCC Licen[cs]e",
 ELECTRICITY_WORDS = re.compile(r"Electricity Supply|Electricity Supplier|\bElectricity Meter", re.IGNORECASE)
 TITLE_WINDOW = 400  # the title region: which licence a file is, before what it quotes
 SEC_WORDS = re.compile(r"Smart Energy Code")
+SEC_APPENDIX = re.compile(r"\bSEC\s*[-–]\s*Appendix\s+(?P<letter>[A-Z])\b")  # the appendices' running header
 SEC_SECTION = re.compile(r"\bSection [A-Z]\b")
 SPEC_WORDS = {
     "GBCS": re.compile(r"\bGBCS\b|Great Britain Companion Specification"),
@@ -53,6 +54,8 @@ def guess_family(text: str) -> str:
     ):
         return "licence"
     if SEC_WORDS.search(text) and SEC_SECTION.search(text) and len(found["sec"]) >= MIN_CLAUSES:
+        return "sec"
+    if SEC_APPENDIX.search(text[:TITLE_WINDOW]):
         return "sec"
     if TECH_SPEC.search(text) and any(number.count(".") >= 2 for number in found["spec"]):
         return "spec"
@@ -80,7 +83,8 @@ def guess_prefix(text: str, family: str, path: Path) -> str:
     if family == "licence":
         return licence_prefix(text[:TITLE_WINDOW]) or licence_prefix(text) or "ESL"
     if family == "sec":
-        return "SEC"
+        appendix = SEC_APPENDIX.search(text[:TITLE_WINDOW])
+        return f"SEC-{appendix['letter']}" if appendix else "SEC"
     if family == "spec":
         counts = {prefix: len(pattern.findall(text)) for prefix, pattern in SPEC_WORDS.items()}
         return max(counts, key=lambda prefix: counts[prefix])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from clausetrace.errors import NoDefinitionsFoundError
 from clausetrace.text import trim_span
 from ingest.anchors import (
     DEFINITION_VERB,
@@ -24,6 +25,8 @@ from ingest.licence import is_reference
 from ingest.spans import Item, Start
 
 DEFINITIONS_HEADING = re.compile(r"Definition|Interpretation", re.IGNORECASE)
+GLOSSARY_APPENDIX = re.compile(r"^Appendix [A-Z] Definitions\b")  # a SEC appendix's glossary table
+GLOSSARY_OPENING = re.compile(r"^In this [Ll]icence,? unless the context otherwise requires\s*:")
 TERM_MAX_WORDS = 10
 
 
@@ -35,7 +38,7 @@ def marker_readings(match: re.Match[str]) -> list[tuple[str, int]]:
     if match["dot"]:
         value = roman_value(match["dot"])
         return [("roman", value)] if value else []
-    label = match["paren"]
+    label = match["paren"] or match["close"]
     readings = []
     value = roman_value(label)
     if value:
@@ -47,7 +50,7 @@ def marker_readings(match: re.Match[str]) -> list[tuple[str, int]]:
 
 def label_of(match: re.Match[str]) -> str:
     """The label of a marker without its brackets or dot: 'a', 'ii'."""
-    return str(match["dot"] or match["paren"])
+    return str(match["dot"] or match["paren"] or match["close"])
 
 
 def marker_allowed(text: str, match: re.Match[str], body: int) -> bool:
@@ -161,3 +164,17 @@ def definition_spans(text: str, body: int, end: int) -> list[tuple[str, int, int
         stop = heads[index + 1][1] if index + 1 < len(heads) else end
         spans.append((term, *trim_span(text, begin, stop)))
     return spans
+
+
+def check_definitions(start: Start, text: str, definitions: Sequence[tuple[str, int, int]]) -> None:
+    """A glossary (a SEC 'Appendix X Definitions', a licence's 'In this licence ...:' list) must
+    define something: NoDefinitionsFoundError names what was not found."""
+    opening = text[start.body : start.body + 200].lstrip()
+    if definitions or not (GLOSSARY_APPENDIX.match(start.heading) or GLOSSARY_OPENING.match(opening)):
+        return
+    raise NoDefinitionsFoundError(
+        "",
+        f"clause {start.number} ('{start.heading or opening[:40]}') is a list of definitions but no "
+        "defined term was found in it",
+        "write its terms as 'Term | Meaning' rows or 'Term means ...'",
+    )
