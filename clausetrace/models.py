@@ -6,12 +6,14 @@ boundary (the source catalogue, the index manifest, ``--json`` output) is a pyda
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Family = Literal["licence", "sec", "spec", "guidance"]
+NUMBER_BEFORE = re.compile(r"[ \t]*[0-9][0-9.]*[ \t]*")  # a section number opening a line
 Modality = Literal[
     "must",
     "must not",
@@ -146,9 +148,15 @@ class ParsedDocument:
         return "".join(parts)
 
     def own_end(self, clause: Clause) -> int:
-        """Where a clause's own text ends: before its first numbered child section (2 -> 2.1), if any."""
+        """Where a clause's own text ends: before its first numbered child section (2 -> 2.1, the
+        child's number and heading line excluded), if any."""
         sections = [c.start for c in self.clauses if c.parent == clause.number and not c.is_subclause]
-        return min(sections, default=clause.end)
+        if not sections:
+            return clause.end
+        child = min(sections)
+        line_start = self.text.rfind("\n", clause.start, child) + 1
+        number = NUMBER_BEFORE.fullmatch(self.text, line_start, child)
+        return max(clause.start, line_start if number and line_start else child)
 
 
 class SourceRecord(BaseModel):

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from clausetrace.errors import CorruptDocumentError, DuplicateSourceError, SourceError, StructureError
 from clausetrace.models import Page, ParsedDocument, Source
-from ingest.clean import clean_document, steps_for
+from ingest.clean import REPAIR_STEP, clean_document, steps_for
 from ingest.detect import detect_source
 from ingest.pdf import PDF_SUFFIXES, load_pdf
 from ingest.repair import Vocabulary
@@ -143,7 +143,7 @@ def ingest_corpus(
     ]
     jobs += [(path, None) for path in walk(extra_paths)]
     loaded, errors = load_jobs(jobs, overrides)
-    vocabulary = Vocabulary.from_texts(page.text for _, _, pages, _ in loaded for page in pages)
+    vocabulary = corpus_vocabulary((source, pages) for _, source, pages, _ in loaded)
     documents: list[ParsedDocument] = []
     for path, source, pages, warnings in tqdm(
         loaded, desc="ingest", unit="doc", file=sys.stderr, disable=not sys.stderr.isatty()
@@ -153,6 +153,18 @@ def ingest_corpus(
         except SourceError as exc:
             errors.append(str(exc))
     return documents, errors
+
+
+def corpus_vocabulary(documents: Iterable[tuple[Source, Sequence[Page]]]) -> Vocabulary:
+    """Words of every document once cleaned (before any split word is joined)."""
+    texts = []
+    for source, pages in documents:
+        steps = [step for step in steps_for(source.family) if step != REPAIR_STEP]
+        try:
+            texts.append(clean_document(pages, steps).text)
+        except StructureError:
+            continue  # reported when the document itself is built
+    return Vocabulary.from_texts(texts)
 
 
 def load_jobs(

@@ -83,7 +83,7 @@ def drop_running_header_lines(pages: list[str]) -> list[str]:
     needed = max(HEADER_MIN_PAGES, HEADER_SHARE * len(pages))
     seen = Counter(key for page in pages for key in {_header_key(line) for line in page.split("\n")})
     running = {key for key, count in seen.items() if key and count >= needed}
-    return ["\n".join(line for line in page.split("\n") if _header_key(line) not in running) for page in pages]
+    return ["\n".join(x for x in page.split("\n") if _header_key(x) not in running) for page in pages]
 
 
 def _header_key(line: str) -> str:
@@ -260,7 +260,8 @@ def _block_rows(lines: list[str]) -> list[str]:
     blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", "\n".join(lines)) if b.strip()]
     if blocks[:1] == ["Meaning as defined in SEC"]:
         blocks = blocks[1:]
-    rows = [f"{term}{ROW_SEPARATOR}{meaning}" for term, meaning in zip(blocks[::2], blocks[1::2], strict=False)]
+    pairs = zip(blocks[::2], blocks[1::2], strict=False)
+    rows = [f"{term}{ROW_SEPARATOR}{meaning}" for term, meaning in pairs]
     return rows + blocks[len(rows) * 2 :]
 
 

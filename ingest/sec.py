@@ -23,7 +23,9 @@ from ingest.anchors import LINE_PATTERNS, outline_key
 from ingest.outline import block_start, outline_follows, outline_reference
 from ingest.spans import STRONG_WEIGHT, Start, best_chain
 
-INNER_APPENDIX = re.compile(r"(?m)^[ \t]*Appendix (?P<letter>[A-Z])(?:[ \t]*\|)?[ \t]+(?P<title>[A-Z][^\n]*)$")
+INNER_APPENDIX = re.compile(
+    r"(?m)^[ \t]*Appendix (?P<letter>[A-Z])(?:[ \t]*\|)?[ \t]+(?P<title>[A-Z][^\n]*)$"
+)
 SECTION_OPENING = re.compile(r"[\[\"“‘'(]?[A-Z]")
 HEADING_MAX_WORDS = 16
 CONTINUATION_MAX_WORDS = 4
@@ -53,8 +55,8 @@ def inner_appendices(text: str) -> list[Start]:
         for m in INNER_APPENDIX.finditer(text)
         if previous_word(text, m.start()).lower() not in CONNECTORS
     ]
-    chain = best_chain(found, lambda a, b: ord(b.number) == ord(a.number) + 1, lambda _: 1.0)
-    return chain if chain and chain[0].number == "A" else []
+    first = next((n for n, start in enumerate(found) if start.number == "A"), len(found))
+    return best_chain(found[first:], lambda a, b: ord(b.number) == ord(a.number) + 1, lambda _: 1.0)
 
 
 def _appendix_heading(text: str, match: re.Match[str]) -> str:

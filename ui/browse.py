@@ -161,7 +161,7 @@ def page_versions(index: ClauseIndex) -> None:
     if old == new:
         st.info("Pick two different versions.")
         return
-    report = diff_versions(docs[old].clauses, docs[new].clauses)
+    report = diff_versions(docs[old].clauses, docs[new].clauses, index.extracted)
     show_diff(index, report, docs[old], docs[new])
 
 
@@ -182,6 +182,8 @@ def show_diff(index: ClauseIndex, report: Any, old_doc: Any, new_doc: Any) -> No
                 st.markdown(md_lines(item.new_text or item.old_text or ""))
     for item in report.changed:
         with st.expander(f"Changed: {md_escape(item.anchor)}", expanded=len(report.changed) <= 3):
+            if item.summary:
+                st.markdown(f"**{md_escape(item.summary)}**")
             st.markdown(word_diff_markdown(new_text.get(item.anchor, ""), item.ops))
             subs = item.subclauses
             for kind in ("added", "removed", "changed"):

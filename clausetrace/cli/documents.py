@@ -148,7 +148,8 @@ def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: boo
     from clausetrace.trace.diff import diff_versions
 
     index = open_index(index_dir)
-    report = diff_versions(clauses_of(index, document, old), clauses_of(index, document, new))
+    old_clauses, new_clauses = clauses_of(index, document, old), clauses_of(index, document, new)
+    report = diff_versions(old_clauses, new_clauses, index.extracted)
     if as_json:
         emit(report)
         return
@@ -157,12 +158,13 @@ def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: boo
         f"{report.document}: {old} -> {new}: {verdict} "
         f"({', '.join(f'{k} {v}' for k, v in report.summary.items())})"
     )
-    for label, items in (("added", report.added), ("removed", report.removed)):
+    for label, items in (("added", report.added), ("removed", report.removed), ("changed", report.changed)):
         for item in items:
             click.echo(f"  {label}: {item.anchor}")
-    for item in report.changed:
-        words = " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops)
-        click.echo(f"  changed: {item.anchor}: {words}")
+            if item.summary:
+                click.echo(f"    {item.summary}")
+            if item.ops:
+                click.echo("    words: " + " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops))
     for item in report.noise_only:
         click.echo(
             f"  text-layer noise only: {item.anchor}: "

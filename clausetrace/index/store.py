@@ -90,6 +90,10 @@ class ClauseIndex:
         """The BM25 retriever over the same nodes, loaded on first use."""
         return BM25Retriever.from_persist_dir(str(self.path / BM25_DIR), show_progress=False)
 
+    def extracted(self, clause: Clause) -> str:
+        """A clause's text as the PDF text layer had it (split words unjoined): what diffs compare."""
+        return self.documents[clause.doc_id].extracted(clause.start, clause.end)
+
     def source_of(self, clause: Clause) -> Source:
         """The catalogue entry of the document a clause comes from."""
         return self.documents[clause.doc_id].source
