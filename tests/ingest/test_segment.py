@@ -508,6 +508,6 @@ def test_condition_1_glossary(parsed) -> None:
 
 
 def test_licence_glossary_without_terms_is_refused() -> None:
-    text = "Condition 1. Definitions\n1.1 In this licence, unless the context otherwise requires: see the schedule."
+    text = "Condition 1. Definitions\n1.1 In this licence, unless the context otherwise requires: see below."
     with pytest.raises(NoDefinitionsFoundError, match="clause 1.1 .*no defined term"):
         segment(text, LICENCE)
