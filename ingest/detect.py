@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from clausetrace.anchors import PREFIX_FAMILY, normalise_prefix
+from clausetrace.anchors import normalise_prefix, prefix_family
 from clausetrace.errors import SourceError
 from clausetrace.models import Source
 from ingest.anchors import GRAMMARS
@@ -149,7 +149,7 @@ def detect_source(
     path = Path(path)
     prefix = normalise_prefix(prefix) if prefix else None
     if prefix and not family:
-        family = PREFIX_FAMILY.get(prefix)
+        family = prefix_family(prefix)
     family = family or guess_family(text)
     if family not in GRAMMARS:
         raise SourceError(str(path), f"unknown family '{family}'", f"use one of {', '.join(GRAMMARS)}")
