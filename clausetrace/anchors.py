@@ -68,7 +68,9 @@ USER_ANCHOR = re.compile(
     re.IGNORECASE,
 )
 INNER_APPENDIX = r"[A-Z]"  # a SEC appendix's own appendices: 'SEC-N A', 'SEC-M H'
-VALID_NUMBER = re.compile(rf"^(?:{LICENCE_NUMBER}|{SEC_NUMBER}|{SPEC_NUMBER}|{INNER_APPENDIX})(?:{SUB_PAREN})*$")
+VALID_NUMBER = re.compile(
+    rf"^(?:{LICENCE_NUMBER}|{SEC_NUMBER}|{SPEC_NUMBER}|{INNER_APPENDIX})(?:{SUB_PAREN})*$"
+)
 
 
 def normalise_prefix(raw: str) -> str:

@@ -76,6 +76,10 @@ class UnknownAnchorError(ClausetraceError):
         super().__init__(f"Unknown clause '{anchor}'.{hint}")
 
 
+class NoVersionHeldError(ClausetraceError):
+    """No version of a document (or of any document) held is dated on or before the date asked for."""
+
+
 class IndexMissingError(ClausetraceError):
     """There is no index where one was expected."""
 

@@ -50,6 +50,11 @@ class Source(BaseModel):
     pages: str | None = Field(default=None, description="PDF page range of the extract, e.g. '446-453'")
     note: str = Field(default="", description="What is special about this entry")
 
+    @property
+    def document(self) -> str:
+        """What versions share: 'ESL 39' for a licence condition, else prefix and title."""
+        return f"{self.prefix} {self.condition}" if self.condition else f"{self.prefix} {self.title}"
+
 
 @dataclass(frozen=True, slots=True)
 class Page:

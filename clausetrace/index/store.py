@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.faiss import FaissVectorStore
 
 from clausetrace.anchors import canonical_anchor
-from clausetrace.errors import UnknownAnchorError
+from clausetrace.errors import ClausetraceError, NoVersionHeldError, UnknownAnchorError
 from clausetrace.index.embed import LocalEmbedding
 from clausetrace.models import (
     Clause,
@@ -112,11 +113,34 @@ class ClauseIndex:
         dates = {c.version: self.source_of(c).date for c in inside}
         return sorted(dates, key=dates.__getitem__)
 
-    def get_clause(self, anchor: str, version: str | None = None) -> Clause:
-        """The clause for an anchor (latest version unless pinned); suggests near anchors if unknown."""
+    def in_force(self, as_of: str) -> set[str]:
+        """Ids of the documents in force on a date: per document, the latest version dated on or
+        before it. NoVersionHeldError when the date is before every version held."""
+        check_date(as_of)
+        chosen: dict[str, Source] = {}
+        for doc in self.documents.values():
+            source = doc.source
+            if source.date <= as_of and (
+                source.document not in chosen or chosen[source.document].date < source.date
+            ):
+                chosen[source.document] = source
+        if not chosen:
+            earliest = min(d.source.date for d in self.documents.values())
+            raise NoVersionHeldError(f"no version held on {as_of}; earliest is {earliest}")
+        return {source.id for source in chosen.values()}
+
+    def get_clause(self, anchor: str, version: str | None = None, as_of: str | None = None) -> Clause:
+        """The clause for an anchor (latest version unless pinned by version or by a date it was in
+        force on); suggests near anchors if unknown."""
         canonical = canonical_anchor(anchor)
         versions = self.by_anchor.get(canonical, [])
         found = [c for c in versions if version in (None, c.version)]
+        if as_of and found:
+            held = [c for c in found if c.doc_id in self.in_force(as_of)]
+            if not held:
+                earliest = min(self.source_of(c).date for c in found)
+                raise NoVersionHeldError(f"no version of {canonical} held on {as_of}; earliest is {earliest}")
+            found = held
         if found:
             return found[0]
         if versions:
@@ -187,3 +211,11 @@ def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
         for term in content_terms(clause.text):
             counts[term] = counts.get(term, 0) + 1
     return {t: n / max(total, 1) for t, n in counts.items()}
+
+
+def check_date(value: str) -> None:
+    """Refuse a date that is not ISO 'YYYY-MM-DD' with a one-line reason."""
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ClausetraceError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2020-01-01") from None

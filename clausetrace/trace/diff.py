@@ -229,7 +229,10 @@ def _compare(
     if status != "changed":
         return item.model_copy(update={"ops": ops, "noise": noise})
     detail = _subclause_detail(number, *versions, text_of)
-    said = describe_change(old_text.split(), new_text.split(), [op.span() for op in ops], detail.model_dump())
+    added = {c.number: text_of(c) for c in versions[1] if c.number in detail.added}
+    said = describe_change(
+        old_text.split(), new_text.split(), [op.span() for op in ops], detail.model_dump(), added
+    )
     summary = f"{number}: {said}" if said else ""
     return item.model_copy(update={"ops": ops, "noise": noise, "subclauses": detail, "summary": summary})
 

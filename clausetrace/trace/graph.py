@@ -142,7 +142,7 @@ class TraceGraph:
                 raise ClausetraceError(f"No document has version '{version}'.")
             chosen: dict[str, DocGraph] = {}
             for d in sorted(self._docs, key=lambda d: (d.doc.source.date, d.doc.source.version)):
-                key = _document_key(d.doc)
+                key = d.doc.source.document
                 if key not in chosen or chosen[key].doc.source.version != version:
                     chosen[key] = d
             docs = list(chosen.values())
@@ -307,12 +307,6 @@ def _merge(edges: list[Edge]) -> list[Edge]:
 
 
 # --- small helpers --------------------------------------------------------------------------------
-def _document_key(doc: ParsedDocument) -> str:
-    """Versions of one document share this key: 'ESL 39', 'SMDA-266'."""
-    cond = doc.source.condition
-    return f"{doc.source.prefix} {cond}" if cond else f"{doc.source.prefix} {doc.source.title}"
-
-
 def _in_corpus(target: str, nodes: Mapping[str, object], conditions: set[str]) -> bool:
     """A clause of the view, or a condition/part of one ('ESL 39', 'ESL 49 Part A')."""
     if target in nodes or target in conditions:

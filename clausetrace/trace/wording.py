@@ -27,6 +27,7 @@ EDGE_PUNCT = " ,;:."
 MERGE_GAP = 3  # edits this many equal words apart are said as one
 MAX_QUOTED = 14  # longer edits are quoted up to this many words
 MAX_PHRASES = 3
+MAX_SUB_QUOTED = 40  # an added sub-paragraph is quoted up to this many words
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +45,34 @@ def describe_change(
     new: Sequence[str],
     edits: Sequence[tuple[int, int, int, int]],
     subs: dict[str, list[str]],
+    texts: dict[str, str] | None = None,
 ) -> str:
-    """The change of one clause in words ('' when nothing can be said)."""
+    """The change of one clause in words ('' when nothing can be said); ``texts`` holds the text
+    of each added sub-paragraph, which is quoted."""
     added = [s[s.rfind("(") :] for s in subs.get("added", [])]
     phrases = [say(old, new, edit) for edit in merge(edits)]
     said = [p for p in phrases if p and not any(label in p for label in added)][:MAX_PHRASES]
     for kind in ("added", "removed"):
         if subs.get(kind):
-            labels = [s[s.find("(") :] for s in subs[kind]]
-            said.append(f"sub-paragraph{'s' if len(labels) > 1 else ''} {and_list(labels)} "
-                        f"{'were' if len(labels) > 1 else 'was'} {kind}")  # fmt: skip
+            said.append(sub_paragraphs(kind, subs[kind], texts or {}))
     return "; ".join(said)
+
+
+def sub_paragraphs(kind: str, numbers: Sequence[str], texts: dict[str, str]) -> str:
+    """'sub-paragraphs (g) and (h) were added: (g) '...'; (h) '...'' (quotes for added ones)."""
+    labels = [n[n.find("(") :] for n in numbers]
+    plural = len(labels) > 1
+    said = f"sub-paragraph{'s' if plural else ''} {and_list(labels)} {'were' if plural else 'was'} {kind}"
+    quotes = [
+        (label, clip(texts[n], MAX_SUB_QUOTED))
+        for label, n in zip(labels, numbers, strict=True)
+        if n in texts
+    ]
+    if not quotes:
+        return said
+    if not plural:
+        return f"{said}: '{quotes[0][1]}'"
+    return f"{said}: " + "; ".join(f"{label} '{text}'" for label, text in quotes)
 
 
 def merge(edits: Sequence[tuple[int, int, int, int]]) -> list[Edit]:
@@ -104,10 +122,10 @@ def as_term(words: Sequence[str], start: int, text: str) -> str:
     return f"the {text}"
 
 
-def clip(text: str) -> str:
-    """A phrase cut to MAX_QUOTED words, with an ellipsis when cut."""
+def clip(text: str, limit: int = MAX_QUOTED) -> str:
+    """A phrase cut to ``limit`` words, with an ellipsis when cut."""
     words = text.split()
-    return text if len(words) <= MAX_QUOTED else " ".join(words[:MAX_QUOTED]) + " …"
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + " …"
 
 
 def widen(old: Sequence[str], new: Sequence[str], edit: Edit) -> Edit:

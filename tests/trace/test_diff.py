@@ -189,7 +189,10 @@ def test_esl_39_2019_to_2025_is_substantive_and_said_in_words(history) -> None:
     assert (
         "'in the Metering Equipment Section of a Version of the SME Technical Specification' became" in said
     )
-    assert said.endswith("sub-paragraphs (g) and (h) were added")
+    assert (
+        "sub-paragraphs (g) and (h) were added: (g) 'where there is provided at the relevant premises a SAPC"
+        in said
+    )
     assert changed["ESL 39.15"].subclauses.added == ["39.15(g)", "39.15(h)"]
     assert report.added[0].summary.startswith("39.23 was added ('For the purposes of this condition:")
     assert json.loads(report.model_dump_json())["changed"][0]["summary"].startswith("39.1: ")
@@ -201,7 +204,9 @@ def test_split_joined_in_one_version_is_still_noise(history) -> None:
     noise = {item.anchor: [(n.old, n.new) for n in item.noise] for item in report.noise_only}
     assert noise == {"ESL 48.5": [("Dome stic", "Domestic")]}
     assert [item.anchor for item in report.changed] == ["ESL 48.9", "ESL 48.11"]
-    assert report.changed[0].summary.endswith("sub-paragraph (b)(iii) was added")
+    said = report.changed[0].summary
+    assert said.startswith("48.9: sub-paragraph (b)(iii) was added: 'on or after the date which falls")
+    assert said.endswith("Current Transformer Electricity Meter or an Advanced Meter.'")
 
 
 @pytest.mark.parametrize(
