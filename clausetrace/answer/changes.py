@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ REMOVAL_CUE = re.compile(
     r"\b(?:go|gone|went|removed?|dropped|deleted|scrapped|replaced|disappear\w*)\b", re.I
 )
 REMOVED_WEIGHT = 2.0  # a question word found in the words a change removed
+RANK_WEIGHT = 2.0  # the clauses retrieved for the question, best first
+NAMED_WEIGHT = 3.0  # the question writes the clause's number
 MIN_MATCH = 1.0
 
 
@@ -69,7 +72,11 @@ def history_answer(query: Query, hits: list[Hit], index: ClauseIndex) -> Answer 
     for versions in _documents_with_versions(index, query.dates):
         report = document_diff(index, versions)
         for anchor, removed, text in _candidates(report, index, versions):
-            score = _match(query, removed, text) + (1.0 / (1 + ranked[anchor]) if anchor in ranked else 0.0)
+            score = _match(query, removed, text) + (
+                RANK_WEIGHT / (1 + ranked[anchor]) if anchor in ranked else 0.0
+            )
+            if re.search(rf"(?<![\w.]){re.escape(anchor.split()[-1])}(?![\w.])", query.text):
+                score += NAMED_WEIGHT  # 'the maintenance standard in 39.15'
             if best is None or score > best[0]:
                 best = (score, anchor, versions)
     if best is None or best[0] < MIN_MATCH:
@@ -138,18 +145,20 @@ def _candidates(report: DiffReport, index: ClauseIndex, versions: Versions) -> l
 
 
 def _match(query: Query, removed: str, text: str) -> float:
-    """How well a change matches the question: its years and terms in the removed words, then the text."""
+    """How well a change matches the question: its years and terms among the words it removed (a
+    short edit counts more), then in the clause."""
     removed_terms = content_terms(removed) | set(re.findall(r"\b(?:19|20)[0-9]{2}\b", removed))
     wanted = set(query.distinctive) | {d[:4] for d in query.dates}
-    return REMOVED_WEIGHT * len(wanted & removed_terms) + 0.5 * len(wanted & content_terms(text))
+    specific = len(wanted & removed_terms) / math.sqrt(max(1, len(removed_terms)))  # a short edit says more
+    return REMOVED_WEIGHT * specific + 0.5 * len(wanted & content_terms(text))
 
 
 def _clause_history(query: Query, anchor: str, versions: Versions, index: ClauseIndex) -> Answer:
     """Sentences on one clause: what changed (and in which version), or that it reads the same."""
     held = [v for v in index.document_versions(versions.document) if v in index.versions(anchor)]
     cited: list[Clause] = []
-    old, new = index.get_clause(anchor, versions.old), index.get_clause(anchor, versions.new)
-    item = diff_versions([old], [new], index.extracted).changed
+    new = index.get_clause(anchor, versions.new)
+    item = [i for i in document_diff(index, versions).changed if i.anchor == anchor]
     if not item:
         text = f"{anchor} reads the same in the versions of {versions.old} and {versions.new}."
         sentences = [_summary(text, cite(index, versions, [anchor], cited))]

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from clausetrace.cli.group import cli
-from clausetrace.cli.options import emit, index_option, json_option, open_index
+from clausetrace.cli.options import as_of_option, emit, index_option, json_option, open_index
 from clausetrace.errors import ClausetraceError
 from clausetrace.settings import Settings
 
@@ -115,13 +115,14 @@ def ingest(
 @cli.command()
 @click.argument("anchor")
 @click.option("--version", "version", default=None, help="Pin a version (default: latest).")
+@as_of_option
 @index_option
 @json_option
-def show(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
+def show(anchor: str, version: str | None, as_of: str | None, index_dir: Path | None, as_json: bool) -> None:
     """Print a clause: text, title path, document, version and page."""
     from clausetrace.index.lookup import get_clause
 
-    view = get_clause(open_index(index_dir), anchor, version)
+    view = get_clause(open_index(index_dir), anchor, version, as_of)
     if as_json:
         emit(view)
         return

@@ -136,7 +136,10 @@ class ClauseIndex:
         versions = self.by_anchor.get(canonical, [])
         found = [c for c in versions if version in (None, c.version)]
         if as_of and found:
-            held = [c for c in found if c.doc_id in self.in_force(as_of)]
+            try:
+                held = [c for c in found if c.doc_id in self.in_force(as_of)]
+            except NoVersionHeldError:
+                held = []
             if not held:
                 earliest = min(self.source_of(c).date for c in found)
                 raise NoVersionHeldError(f"no version of {canonical} held on {as_of}; earliest is {earliest}")
