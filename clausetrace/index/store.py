@@ -153,8 +153,11 @@ class ClauseIndex:
         raise UnknownAnchorError(canonical, close)
 
     def has_anchor(self, anchor: str) -> bool:
-        """True when the anchor, or a clause inside it ('ESL 39' -> 'ESL 39.1'), is indexed."""
-        return anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor)
+        """True when the anchor, a clause inside it ('ESL 39' -> 'ESL 39.1') or the document it
+        names ('SEC-M') is indexed."""
+        if anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor):
+            return True
+        return " " not in anchor and any(c.prefix == anchor for c in self.clauses.values())
 
     def distinctive_terms(self, terms: set[str]) -> set[str]:
         """Terms that are not ubiquitous in the corpus (in under a quarter of the clauses)."""
@@ -165,6 +168,17 @@ class ClauseIndex:
         if self._term_re is None:
             return []
         return [d for m in self._term_re.finditer(text) for d in self._glossary[m.group(1).lower()]]
+
+    def definitions_used(self, clause: Clause) -> list[Definition]:
+        """Definitions of the capitalised terms a clause uses, written as defined: the clause's own
+        document first, then the same instrument's other documents (a licence's glossary), latest."""
+        found: dict[str, Definition] = {}
+        for m in self._term_re.finditer(clause.text) if self._term_re else ():
+            for d in self._glossary[m.group(1).lower()]:
+                usable = d.prefix == clause.prefix and d.term == m.group(1) and not _inside(d, clause)
+                if usable and (d.term not in found or _prefer(d, found[d.term], clause, self)):
+                    found[d.term] = d
+        return list(found.values())
 
     def references_from(self, key: str) -> list[Reference]:
         """Cross-references made by a clause (anchor@version) and its sub-clauses."""
@@ -203,6 +217,18 @@ class ClauseIndex:
         from clausetrace.trace.graph import TraceGraph
 
         return TraceGraph(self.documents.values(), self.references)
+
+
+def _inside(definition: Definition, clause: Clause) -> bool:
+    """True when a definition is written inside the clause itself."""
+    return definition.doc_id == clause.doc_id and clause.start <= definition.start < clause.end
+
+
+def _prefer(new: Definition, old: Definition, clause: Clause, index: ClauseIndex) -> bool:
+    """Whether ``new`` is the better definition for a clause: its own document, else the latest."""
+    if (new.doc_id == clause.doc_id) != (old.doc_id == clause.doc_id):
+        return new.doc_id == clause.doc_id
+    return index.documents[new.doc_id].source.date > index.documents[old.doc_id].source.date
 
 
 def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
