@@ -511,7 +511,8 @@ def test_table_rows_are_short(register: list[Obligation]) -> None:
         ),
         pytest.param(
             "Each DCC Gateway Connection user shall provide a forecast.",
-            [("DCC Gateway Connection User", "Each DCC Gateway Connection user", "shall", "provide a forecast")],
+            [("DCC Gateway Connection User", "Each DCC Gateway Connection user", "shall",
+              "provide a forecast")],
             id="gateway-user",
         ),
         pytest.param("Batched CSRs shall be processed in turn.", [], id="passive-binds-no-one"),
