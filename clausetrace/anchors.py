@@ -41,6 +41,9 @@ PREFIX_FAMILY: dict[str, str] = {
     "GSL": "licence",
     "DCCL": "licence",
     "SEC": "sec",
+    "SEC-M": "sec",
+    "SEC-N": "sec",
+    "SEC-P": "sec",
     "SMETS": "spec",
     "CHTS": "spec",
     "GBCS": "spec",
@@ -51,21 +54,37 @@ KNOWN_PREFIXES = tuple(PREFIX_FAMILY)
 # ---- user-typed anchors ----------------------------------------------------------------------
 
 PREFIX_ALIASES = {"SMDA266": "SMDA-266", "SMDA 266": "SMDA-266", "DCC": "DCCL"}
-ANCHOR_NOISE = r"(?:(?:standard\s+)?(?:licence\s+)?(?:condition|section|paragraph|para|clause|slc|lc)\s*)?"
-USER_NUMBER = r"[A-Za-z]?[0-9]{1,3}[A-Za-z]?(?:\s*\.\s*[0-9]{1,3}[A-Za-z]?)*"
+# A SEC appendix as people write it: 'SEC-N', 'SEC Appendix N', 'Appendix N' (canonical 'SEC-N').
+SEC_APPENDIX_PREFIX = r"sec\s*-\s*[a-z]\b|(?:sec\s+)?appendix\s+[a-z]\b"
+SEC_APPENDIX_SPELLING = re.compile(r"^(?:SEC\s*-\s*|(?:SEC\s+)?APPENDIX\s+)(?P<letter>[A-Z])$")
+ANCHOR_NOISE = (
+    r"(?:(?:standard\s+)?(?:licence\s+)?(?:condition|section|paragraph|para|clause|slc|lc|appendix)\s*)?"
+)
+USER_NUMBER = r"[A-Za-z]?[0-9]{1,3}[A-Za-z]?(?:\s*\.\s*[0-9]{1,3}[A-Za-z]?)*|[A-Za-z]"
 USER_SUBS = rf"(?:\s*\(\s*{SUB_LABEL}\s*\))*"
 USER_ANCHOR = re.compile(
-    rf"^\s*(?P<prefix>smda[\s-]?266|esl|gsl|dccl?|sec|smets|chts|gbcs)?\s*{ANCHOR_NOISE}"
-    rf"(?P<number>{USER_NUMBER})(?P<subs>{USER_SUBS})\s*$",
+    rf"^\s*(?P<prefix>{SEC_APPENDIX_PREFIX}|smda[\s-]?266|esl|gsl|dccl?|sec|smets|chts|gbcs)?\s*"
+    rf"{ANCHOR_NOISE}(?P<number>{USER_NUMBER})(?P<subs>{USER_SUBS})\s*$",
     re.IGNORECASE,
 )
-VALID_NUMBER = re.compile(rf"^(?:{LICENCE_NUMBER}|{SEC_NUMBER}|{SPEC_NUMBER})(?:{SUB_PAREN})*$")
+INNER_APPENDIX = r"[A-Z]"  # a SEC appendix's own appendices: 'SEC-N A', 'SEC-M H'
+VALID_NUMBER = re.compile(
+    rf"^(?:{LICENCE_NUMBER}|{SEC_NUMBER}|{SPEC_NUMBER}|{INNER_APPENDIX})(?:{SUB_PAREN})*$"
+)
 
 
 def normalise_prefix(raw: str) -> str:
-    """Canonical spelling of a citation prefix ('smda 266' -> 'SMDA-266')."""
+    """Canonical spelling of a citation prefix ('smda 266' -> 'SMDA-266', 'Appendix N' -> 'SEC-N')."""
     upper = re.sub(r"\s+", " ", raw.strip().upper())
+    appendix = SEC_APPENDIX_SPELLING.match(upper)
+    if appendix:
+        return f"SEC-{appendix['letter']}"
     return PREFIX_ALIASES.get(upper, PREFIX_ALIASES.get(upper.replace("-", ""), upper))
+
+
+def prefix_family(prefix: str) -> str | None:
+    """The numbering family of a citation prefix ('SEC-N' -> 'sec'), if known."""
+    return PREFIX_FAMILY.get(prefix) or ("sec" if SEC_APPENDIX_SPELLING.match(prefix) else None)
 
 
 def normalise_number(raw: str) -> str:

@@ -38,6 +38,23 @@ class NoClausesFoundError(SourceError):
     """No clause numbering of the expected family was found."""
 
 
+class StructureError(SourceError):
+    """The document's layout or numbering cannot be read safely; raised without a path by the
+    cleaning and segmentation stages, which `ingest` fills in."""
+
+
+class ContentsPageError(StructureError):
+    """A contents page cannot be told from the body."""
+
+
+class NumberingRestartError(StructureError):
+    """The clause numbering starts again part-way through (two documents in one, or contents left in)."""
+
+
+class NoDefinitionsFoundError(StructureError):
+    """A definitions list in which no defined term was found."""
+
+
 class ChecksumError(SourceError):
     """A fetched file does not match the sha256 pinned in the catalogue."""
 
@@ -57,6 +74,10 @@ class UnknownAnchorError(ClausetraceError):
         self.anchor, self.suggestions = anchor, list(suggestions)
         hint = f" Nearest: {', '.join(self.suggestions)}." if self.suggestions else ""
         super().__init__(f"Unknown clause '{anchor}'.{hint}")
+
+
+class NoVersionHeldError(ClausetraceError):
+    """No version of a document (or of any document) held is dated on or before the date asked for."""
 
 
 class IndexMissingError(ClausetraceError):

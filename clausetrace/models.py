@@ -6,12 +6,14 @@ boundary (the source catalogue, the index manifest, ``--json`` output) is a pyda
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Family = Literal["licence", "sec", "spec", "guidance"]
+NUMBER_BEFORE = re.compile(r"[ \t]*[0-9][0-9.]*[ \t]*")  # a section number opening a line
 Modality = Literal[
     "must",
     "must not",
@@ -47,6 +49,11 @@ class Source(BaseModel):
     )
     pages: str | None = Field(default=None, description="PDF page range of the extract, e.g. '446-453'")
     note: str = Field(default="", description="What is special about this entry")
+
+    @property
+    def document(self) -> str:
+        """What versions share: 'ESL 39' for a licence condition, else prefix and title."""
+        return f"{self.prefix} {self.condition}" if self.condition else f"{self.prefix} {self.title}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +121,15 @@ class Definition:
 
 
 @dataclass(frozen=True, slots=True)
+class Repair:
+    """A word split by the PDF text layer and joined at cleaning: ``text[start:end]`` was ``original``."""
+
+    start: int
+    end: int
+    original: str  # as extracted: 'pr emises', 'In -Home'
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedDocument:
     """A document after loading, cleaning and segmentation: what the index stores."""
 
@@ -124,11 +140,28 @@ class ParsedDocument:
     page_offsets: tuple[tuple[int, int], ...] = ()  # (offset in text, page number), ascending
     cleaning_steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    repairs: tuple[Repair, ...] = ()  # split words joined by cleaning, in text order
+
+    def extracted(self, start: int, end: int) -> str:
+        """``text[start:end]`` as the text layer had it: the split-word repairs inside undone."""
+        parts, position = [], start
+        for repair in self.repairs:
+            if start <= repair.start and repair.end <= end:
+                parts += [self.text[position : repair.start], repair.original]
+                position = repair.end
+        parts.append(self.text[position:end])
+        return "".join(parts)
 
     def own_end(self, clause: Clause) -> int:
-        """Where a clause's own text ends: before its first numbered child section (2 -> 2.1), if any."""
+        """Where a clause's own text ends: before its first numbered child section (2 -> 2.1, the
+        child's number and heading line excluded), if any."""
         sections = [c.start for c in self.clauses if c.parent == clause.number and not c.is_subclause]
-        return min(sections, default=clause.end)
+        if not sections:
+            return clause.end
+        child = min(sections)
+        line_start = self.text.rfind("\n", clause.start, child) + 1
+        number = NUMBER_BEFORE.fullmatch(self.text, line_start, child)
+        return max(clause.start, line_start if number and line_start else child)
 
 
 class SourceRecord(BaseModel):

@@ -68,8 +68,8 @@ def run_question(
     """Retrieve top 10, answer from the top k, and grade the outcome."""
     started = time.perf_counter()
     query = parse_query(item.question, index, settings.max_question_chars)
-    hits = retriever.search(query, RETRIEVE_K)
-    answer = compose(query, hits[:k], index, settings)
+    hits = retriever.search(query, RETRIEVE_K, as_of=item.as_of)
+    answer = compose(query, hits[:k], index, settings, as_of=item.as_of)
     latency = (time.perf_counter() - started) * 1000
     return grade(
         item,

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from clausetrace.errors import CorruptDocumentError, DuplicateSourceError, SourceError
+from clausetrace.errors import CorruptDocumentError, DuplicateSourceError, SourceError, StructureError
 from clausetrace.models import Page, ParsedDocument, Source
-from ingest.clean import DEFAULT_STEPS, clean_pages
+from ingest.clean import REPAIR_STEP, clean_document, steps_for
 from ingest.detect import detect_source
 from ingest.pdf import PDF_SUFFIXES, load_pdf
+from ingest.repair import Vocabulary
 from ingest.segment import segment
 from ingest.text import TEXT_SUFFIXES, load_text
 
@@ -45,27 +46,34 @@ def build_document(
     path: Path,
     pages: Sequence[Page],
     warnings: Sequence[str] = (),
-    steps: Sequence[str] = DEFAULT_STEPS,
+    steps: Sequence[str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> ParsedDocument:
-    """Clean and segment already-loaded pages."""
-    text, offsets = clean_pages(pages, steps)
-    clauses, definitions = segment(text, source, offsets, path=str(path))
+    """Clean (the family's steps unless given) and segment already-loaded pages."""
+    steps = tuple(steps or steps_for(source.family))
+    try:
+        cleaned = clean_document(pages, steps, vocabulary)
+        clauses, definitions = segment(cleaned.text, source, cleaned.offsets, path=str(path))
+    except StructureError as exc:
+        raise type(exc)(str(path), exc.problem, exc.remedy) from None
     return ParsedDocument(
         source=source,
-        text=text,
+        text=cleaned.text,
         clauses=clauses,
         definitions=definitions,
-        page_offsets=offsets,
-        cleaning_steps=tuple(steps),
+        page_offsets=cleaned.offsets,
+        cleaning_steps=steps,
         warnings=tuple(warnings),
+        repairs=cleaned.repairs,
     )
 
 
-def parse_document(source: Source, path: Path) -> ParsedDocument:
-    """Load, clean and segment one document described by ``source``."""
+def parse_document(source: Source, path: Path, vocabulary: Vocabulary | None = None) -> ParsedDocument:
+    """Load, clean and segment one document described by ``source`` (split words are joined
+    against ``vocabulary``, by default the document's own words)."""
     warnings: list[str] = []
     pages = load_pages(Path(path), warnings)
-    return build_document(source, Path(path), pages, warnings)
+    return build_document(source, Path(path), pages, warnings, vocabulary=vocabulary)
 
 
 def sha256_of(path: Path) -> str:
@@ -88,17 +96,24 @@ def walk(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def user_source(
+    path: Path, pages: Sequence[Page], overrides: dict[str, str | None], taken: Collection[str] = ()
+) -> Source:
+    """Detect the source of a file outside the catalogue, its id kept unique among ``taken``."""
+    source = detect_source(path, "\n".join(page.text for page in pages), **overrides)
+    if source.id in taken:
+        suffix = next(n for n in range(2, len(taken) + 3) if f"{source.id}-{n}" not in taken)
+        source = source.model_copy(update={"id": f"{source.id}-{suffix}"})
+    return source
+
+
 def parse_user_file(
     path: Path, overrides: dict[str, str | None], taken: Collection[str] = ()
 ) -> ParsedDocument:
     """Detect the source of a file outside the catalogue (id kept unique among ``taken``), parse it."""
     warnings: list[str] = []
     pages = load_pages(path, warnings)
-    source = detect_source(path, "\n".join(page.text for page in pages), **overrides)
-    if source.id in taken:
-        suffix = next(n for n in range(2, len(taken) + 3) if f"{source.id}-{n}" not in taken)
-        source = source.model_copy(update={"id": f"{source.id}-{suffix}"})
-    return build_document(source, path, pages, warnings)
+    return build_document(user_source(path, pages, overrides, taken), path, pages, warnings)
 
 
 def check_duplicate(path: Path, seen: dict[str, Path]) -> None:
@@ -120,24 +135,52 @@ def ingest_corpus(
 
     ``extra_paths`` may name files or folders (walked for .pdf/.txt/.md); ``overrides``
     (prefix, family, version, title) apply to those user files only. A bad file never stops
-    the run: its one-line reason is collected and the other documents are kept.
+    the run: its one-line reason is collected and the other documents are kept. Every file is
+    loaded first, so split words are joined against the vocabulary of the whole corpus.
     """
     jobs: list[tuple[Path, Source | None]] = [
         (Path(raw_dir) / s.file, s) for s in sources if s.file and (Path(raw_dir) / s.file).is_file()
     ]
     jobs += [(path, None) for path in walk(extra_paths)]
+    loaded, errors = load_jobs(jobs, overrides)
+    vocabulary = corpus_vocabulary((source, pages) for _, source, pages, _ in loaded)
     documents: list[ParsedDocument] = []
-    errors: list[str] = []
-    seen: dict[str, Path] = {}
-    for path, source in tqdm(
-        jobs, desc="ingest", unit="doc", file=sys.stderr, disable=not sys.stderr.isatty()
+    for path, source, pages, warnings in tqdm(
+        loaded, desc="ingest", unit="doc", file=sys.stderr, disable=not sys.stderr.isatty()
     ):
         try:
-            check_duplicate(path, seen)
-            taken = {doc.source.id for doc in documents}
-            documents.append(
-                parse_document(source, path) if source else parse_user_file(path, overrides, taken)
-            )
+            documents.append(build_document(source, path, pages, warnings, vocabulary=vocabulary))
         except SourceError as exc:
             errors.append(str(exc))
     return documents, errors
+
+
+def corpus_vocabulary(documents: Iterable[tuple[Source, Sequence[Page]]]) -> Vocabulary:
+    """Words of every document once cleaned (before any split word is joined)."""
+    texts = []
+    for source, pages in documents:
+        steps = [step for step in steps_for(source.family) if step != REPAIR_STEP]
+        try:
+            texts.append(clean_document(pages, steps).text)
+        except StructureError:
+            continue  # reported when the document itself is built
+    return Vocabulary.from_texts(texts)
+
+
+def load_jobs(
+    jobs: Sequence[tuple[Path, Source | None]], overrides: dict[str, str | None]
+) -> tuple[list[tuple[Path, Source, list[Page], list[str]]], list[str]]:
+    """Load every file once (duplicates and unreadable files become error lines) with its source."""
+    loaded: list[tuple[Path, Source, list[Page], list[str]]] = []
+    errors: list[str] = []
+    seen: dict[str, Path] = {}
+    for path, source in jobs:
+        warnings: list[str] = []
+        try:
+            check_duplicate(path, seen)
+            pages = load_pages(path, warnings)
+            taken = {item[1].id for item in loaded}
+            loaded.append((path, source or user_source(path, pages, overrides, taken), pages, warnings))
+        except SourceError as exc:
+            errors.append(str(exc))
+    return loaded, errors

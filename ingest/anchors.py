@@ -3,7 +3,8 @@
 Families (see ``corpus/sources.toml``):
 
 - licence: ``39.1``, ``39.15``, ``44A.3A`` with sub-paragraphs ``(a)``, ``(ii)`` -> ``39.4(a)(ii)``
-- sec: SEC sections ``A1``, ``F4.3``, ``F12.4``, ``F4.3(a)``
+- sec: SEC sections ``A1``, ``F4.3``, ``F12.4``, ``F4.3(a)``; SEC appendices ``1``, ``2.3.1.10``,
+  ``2.3.1.7(a)(ii)`` and inner appendices ``A`` .. ``H`` (:mod:`ingest.sec`)
 - spec: numbered specification clauses ``4.2.1``, ``5.3.2`` (SMETS, CHTS, GBCS)
 - guidance: section headings ``2``, ``2.5`` at line starts (SMDA-266)
 
@@ -62,8 +63,12 @@ CONDITION_HEADING = re.compile(
 )
 PART_HEADING = re.compile(r"\b(?:PART|Part)\s+[A-Z][0-9]?\b\s*[.:\-–]?")
 
-# Sub-paragraph markers: '(a)' / '(iv)' not glued to a number or word, and 'ii.' list items.
-SUB_MARKER = re.compile(rf"(?<![\w)\]])\((?P<paren>{SUB_LABEL})\)(?=\s)|(?<![\w.])(?P<dot>{ROMAN})\.(?=\s)")
+# Sub-paragraph markers: '(a)' / '(iv)' not glued to a number or word, 'ii.' list items, and
+# 'a)' at a line start (the SEC appendices' lists).
+SUB_MARKER = re.compile(
+    rf"(?<![\w)\]])\((?P<paren>{SUB_LABEL})\)(?=\s)|(?<![\w.])(?P<dot>{ROMAN})\.(?=\s)"
+    r"|(?m:^)[ \t]*(?P<close>[a-z])\)(?=\s)"
+)
 # What may precede a sub-paragraph marker: a list boundary, or '; and' / ', or'.
 SUB_LEAD = re.compile(r"(?:[:;.]|[;,:]\s*(?:and|or|nor|plus))\s*$")
 DOT_ITEM_LEAD = re.compile(r"(?:[:;]|\b(?:and|or|nor))\s*$")

@@ -1,8 +1,11 @@
 """Text normalisation as a registry of named steps; the step names go into the index manifest.
 
-Each step maps the list of page texts to a new list of the same length, so page boundaries (and
-so page numbers) survive cleaning. Text-layer artefacts such as split words ('install ed',
-'und er') are deliberately kept verbatim: clause text is quoted, never repaired.
+Most steps map the list of page texts to a new list of the same length, so page boundaries (and
+so page numbers) survive cleaning; a paging step (``split_at_page_numbers``) makes the pages of a
+text that has only page-number lines to show them. Which steps run depends on the family
+(``steps_for``): the SEC appendices need the layout steps of :mod:`ingest.layout`. The last step,
+``repair_split_words``, joins words the PDF text layer split ('pr emises') against a vocabulary
+(:mod:`ingest.repair`) and records each join, so the text as extracted can be rebuilt.
 """
 
 from __future__ import annotations
@@ -10,10 +13,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from clausetrace.models import Page
+from clausetrace.models import Page, Repair
+from ingest.layout import (
+    drop_glued_page_numbers,
+    drop_running_header_lines,
+    drop_title_and_contents,
+    join_split_labels,
+    mark_broken_references,
+    rebuild_definition_tables,
+    split_at_page_numbers,
+    tidy_table_rows,
+)
+from ingest.repair import Vocabulary, repair_text
 
 Step = Callable[[list[str]], list[str]]
+PageStep = Callable[[list[Page]], list[Page]]
 
 PROVENANCE_RULE = re.compile(r"(?m)^-{20,}[ \t]*$")
 PROVENANCE_MAX_LINES = 40  # the rule of dashes must end the header block within this many lines
@@ -138,39 +154,125 @@ def normalise_whitespace(pages: list[str]) -> list[str]:
 
 CLEANING_STEPS: dict[str, Step] = {
     "strip_provenance_header": strip_provenance_header,
+    "drop_glued_page_numbers": drop_glued_page_numbers,
     "drop_running_headers": drop_running_headers,
+    "drop_running_header_lines": drop_running_header_lines,
     "drop_page_footers": drop_page_footers,
+    "mark_broken_references": mark_broken_references,
     "drop_contents": drop_contents,
+    "drop_title_and_contents": drop_title_and_contents,
+    "tidy_table_rows": tidy_table_rows,
+    "join_split_labels": join_split_labels,
+    "rebuild_definition_tables": rebuild_definition_tables,
     "normalise_whitespace": normalise_whitespace,
 }
-DEFAULT_STEPS: tuple[str, ...] = tuple(CLEANING_STEPS)
+PAGING_STEPS: dict[str, PageStep] = {"split_at_page_numbers": split_at_page_numbers}
+REPAIR_STEP = "repair_split_words"  # runs last, on the joined text, with a vocabulary
+DEFAULT_STEPS: tuple[str, ...] = (
+    "strip_provenance_header",
+    "drop_running_headers",
+    "drop_page_footers",
+    "drop_contents",
+    "normalise_whitespace",
+    REPAIR_STEP,
+)
+SEC_STEPS: tuple[str, ...] = (
+    "strip_provenance_header",
+    "split_at_page_numbers",
+    "drop_glued_page_numbers",
+    "drop_running_header_lines",
+    "drop_running_headers",
+    "drop_page_footers",
+    "mark_broken_references",
+    "drop_title_and_contents",
+    "tidy_table_rows",
+    "join_split_labels",
+    "rebuild_definition_tables",
+    "normalise_whitespace",
+    REPAIR_STEP,
+)
+STEPS_BY_FAMILY: dict[str, tuple[str, ...]] = {"sec": SEC_STEPS}
 PAGE_JOINER = "\n"  # pages join with a plain line break: a page break is not a paragraph break
 
 
-def clean_text(texts: list[str], steps: Sequence[str] = DEFAULT_STEPS) -> list[str]:
-    """Apply the named steps, in order, to a list of page texts."""
-    unknown = [name for name in steps if name not in CLEANING_STEPS]
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A document's cleaned text, where its printed pages start, and the split words joined."""
+
+    text: str
+    offsets: tuple[tuple[int, int], ...]
+    repairs: tuple[Repair, ...] = ()
+
+
+def steps_for(family: str) -> tuple[str, ...]:
+    """The cleaning steps of a numbering family (the SEC appendices need the layout steps)."""
+    return STEPS_BY_FAMILY.get(family, DEFAULT_STEPS)
+
+
+def check_steps(steps: Sequence[str]) -> None:
+    """Refuse unknown step names."""
+    unknown = [n for n in steps if n not in CLEANING_STEPS and n not in PAGING_STEPS and n != REPAIR_STEP]
     if unknown:
         raise ValueError(f"unknown cleaning step(s): {', '.join(unknown)}")
+
+
+def clean_text(texts: list[str], steps: Sequence[str] = DEFAULT_STEPS) -> list[str]:
+    """Apply the named page-text steps, in order, to a list of page texts (paging and repair skipped)."""
+    check_steps(steps)
     for name in steps:
-        texts = CLEANING_STEPS[name](texts)
+        if name in CLEANING_STEPS:
+            texts = CLEANING_STEPS[name](texts)
     return texts
+
+
+def clean_document(
+    pages: Sequence[Page], steps: Sequence[str] = DEFAULT_STEPS, vocabulary: Vocabulary | None = None
+) -> Cleaned:
+    """Cleaned text, page offsets and split-word repairs (vocabulary: the document's own words)."""
+    check_steps(steps)
+    current = list(pages)
+    for name in steps:
+        if name in PAGING_STEPS:
+            current = PAGING_STEPS[name](current)
+        elif name in CLEANING_STEPS:
+            texts = CLEANING_STEPS[name]([page.text for page in current])
+            current = [Page(text, page.number) for page, text in zip(current, texts, strict=True)]
+    text, offsets = join_pages(current)
+    if REPAIR_STEP not in steps:
+        return Cleaned(text, offsets)
+    repaired, repairs = repair_text(text, vocabulary or Vocabulary.from_texts([text]))
+    return Cleaned(repaired, tuple((shifted(o, repairs), n) for o, n in offsets), tuple(repairs))
+
+
+def shifted(offset: int, repairs: Sequence[Repair]) -> int:
+    """Where an offset of the text before repair lies in the repaired text."""
+    total = 0  # characters removed by the repairs before the offset
+    for repair in repairs:
+        if repair.start + total >= offset:
+            break
+        total += len(repair.original) - (repair.end - repair.start)
+    return offset - total
+
+
+def join_pages(pages: Sequence[Page]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Page texts joined into one text, with (offset, page number) where each numbered page starts."""
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for page in pages:
+        if parts and page.text:
+            position += len(PAGE_JOINER)
+        if page.number is not None:
+            offsets.append((position, page.number))
+        if page.text:
+            parts.append(page.text)
+            position += len(page.text)
+    return PAGE_JOINER.join(parts), tuple(offsets)
 
 
 def clean_pages(
     pages: Sequence[Page], steps: Sequence[str] = DEFAULT_STEPS
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Cleaned document text plus (offset, page number) where each numbered page starts."""
-    texts = clean_text([page.text for page in pages], steps)
-    parts: list[str] = []
-    offsets: list[tuple[int, int]] = []
-    position = 0
-    for page, text in zip(pages, texts, strict=True):
-        if parts and text:
-            position += len(PAGE_JOINER)
-        if page.number is not None:
-            offsets.append((position, page.number))
-        if text:
-            parts.append(text)
-            position += len(text)
-    return PAGE_JOINER.join(parts), tuple(offsets)
+    cleaned = clean_document(pages, steps)
+    return cleaned.text, cleaned.offsets

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from clausetrace.anchors import PREFIX_FAMILY, normalise_prefix
+from clausetrace.anchors import normalise_prefix, prefix_family
 from clausetrace.errors import SourceError
 from clausetrace.models import Source
 from ingest.anchors import GRAMMARS
@@ -32,6 +32,7 @@ DCC_WORDS = re.compile(r"Smart Meter Communication Licen[cs]e|\bDCC Licen[cs]e",
 ELECTRICITY_WORDS = re.compile(r"Electricity Supply|Electricity Supplier|\bElectricity Meter", re.IGNORECASE)
 TITLE_WINDOW = 400  # the title region: which licence a file is, before what it quotes
 SEC_WORDS = re.compile(r"Smart Energy Code")
+SEC_APPENDIX = re.compile(r"\bSEC\s*[-–]\s*Appendix\s+(?P<letter>[A-Z])\b")  # the appendices' running header
 SEC_SECTION = re.compile(r"\bSection [A-Z]\b")
 SPEC_WORDS = {
     "GBCS": re.compile(r"\bGBCS\b|Great Britain Companion Specification"),
@@ -53,6 +54,8 @@ def guess_family(text: str) -> str:
     ):
         return "licence"
     if SEC_WORDS.search(text) and SEC_SECTION.search(text) and len(found["sec"]) >= MIN_CLAUSES:
+        return "sec"
+    if SEC_APPENDIX.search(text[:TITLE_WINDOW]):
         return "sec"
     if TECH_SPEC.search(text) and any(number.count(".") >= 2 for number in found["spec"]):
         return "spec"
@@ -80,7 +83,8 @@ def guess_prefix(text: str, family: str, path: Path) -> str:
     if family == "licence":
         return licence_prefix(text[:TITLE_WINDOW]) or licence_prefix(text) or "ESL"
     if family == "sec":
-        return "SEC"
+        appendix = SEC_APPENDIX.search(text[:TITLE_WINDOW])
+        return f"SEC-{appendix['letter']}" if appendix else "SEC"
     if family == "spec":
         counts = {prefix: len(pattern.findall(text)) for prefix, pattern in SPEC_WORDS.items()}
         return max(counts, key=lambda prefix: counts[prefix])
@@ -145,7 +149,7 @@ def detect_source(
     path = Path(path)
     prefix = normalise_prefix(prefix) if prefix else None
     if prefix and not family:
-        family = PREFIX_FAMILY.get(prefix)
+        family = prefix_family(prefix)
     family = family or guess_family(text)
     if family not in GRAMMARS:
         raise SourceError(str(path), f"unknown family '{family}'", f"use one of {', '.join(GRAMMARS)}")

@@ -31,8 +31,11 @@ from clausetrace.text import trim_span
 from ingest.anchors import GRAMMARS
 from ingest.licence import condition_titles, licence_chain, licence_starts
 from ingest.outline import outline_starts, sec_sections
+from ingest.sec import appendix_starts, table_definitions
 from ingest.spans import Item, Start
-from ingest.subclauses import definition_spans, is_definitions_clause, parse_items
+from ingest.subclauses import check_definitions, definition_spans, is_definitions_clause, parse_items
+
+MIN_SECTIONS = 2  # SEC main-body numbering found at least this often wins over appendix numbering
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,8 @@ def title_paths(starts: list[Start], text: str, source: Source) -> list[tuple[st
             paths.append(tuple(p for p in parts if p))
         return paths
     by_number = {start.number: start for start in starts}
-    sections = sec_sections(text) if source.family == "sec" else []
+    appendix = any(start.number[:1].isdigit() for start in starts)
+    sections = sec_sections(text) if source.family == "sec" and not appendix else []
     for start in starts:
         chain: list[str] = []
         cursor = outline_parent(start.number, set(by_number))
@@ -154,7 +158,7 @@ def segment(
 ) -> tuple[tuple[Clause, ...], tuple[Definition, ...]]:
     """Find the clauses, sub-clauses and definitions of one cleaned document."""
     grammar = GRAMMARS[source.family]
-    starts = licence_starts(text, source) if grammar.inline else outline_starts(text, source.family)
+    starts = licence_starts(text, source) if grammar.inline else outline_family_starts(text, source.family)
     if not starts:
         raise NoClausesFoundError(
             path or source.file or source.id,
@@ -177,7 +181,8 @@ def segment(
         own_end = next((s.lead for s in starts if s.start > start.start), end) if nested else end
         resets, defs = [], []
         if is_definitions_clause(start, text):
-            defs = definition_spans(text, start.body, own_end)
+            defs = table_definitions(text, start.body, own_end) or definition_spans(text, start.body, own_end)
+            check_definitions(start, text, defs)
             resets = [begin for _, begin, _ in defs]
         items = parse_items(text, start.body, own_end, resets) if grammar.subclauses else []
         top_items = [numbered(start.number, item) for item in items if len(item.path) == 1]
@@ -199,6 +204,14 @@ def segment(
             for term, s, e in defs
         )
     return tuple(sorted(clauses, key=lambda c: (c.start, -c.end))), tuple(definitions)
+
+
+def outline_family_starts(text: str, family: str) -> list[Start]:
+    """Outline starts; for the SEC, main-body sections ('F4.3') or else appendix numbering ('2.3.1')."""
+    starts = outline_starts(text, family)
+    if family != "sec" or len(starts) >= MIN_SECTIONS:
+        return starts
+    return appendix_starts(text) or starts
 
 
 def numbered(parent: str, item: Item) -> str:

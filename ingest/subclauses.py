@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from clausetrace.errors import NoDefinitionsFoundError
 from clausetrace.text import trim_span
 from ingest.anchors import (
     DEFINITION_VERB,
@@ -24,7 +25,16 @@ from ingest.licence import is_reference
 from ingest.spans import Item, Start
 
 DEFINITIONS_HEADING = re.compile(r"Definition|Interpretation", re.IGNORECASE)
+GLOSSARY_APPENDIX = re.compile(r"^Appendix [A-Z] Definitions\b")  # a SEC appendix's glossary table
+GLOSSARY_OPENING = re.compile(r"^In this [Ll]icence,? unless the context otherwise requires\s*:")
 TERM_MAX_WORDS = 10
+TERM_ASIDE = re.compile(
+    r"\s*(?:\((?:or\s+)?[A-Z][\w-]*\)\s*\.?|\s+in\s+(?:relation|respect)\s+(?:to|of)\s+[^;:()]{1,60},)\s*$"
+)
+DESCRIBED_TERM = re.compile(
+    r"(?<=[;.]\s)(?P<term>[A-Z][\w’'-]*(?:\s+(?:of|and|the|for|to|in|on|or)?\s*[A-Z][\w’'-]*){0,5})"
+    r"\s+(?:is|are|includes|include)\s+(?=a\b|an\b|the\b|writing\b|any\b|[a-z])"
+)
 
 
 # ---- sub-paragraphs --------------------------------------------------------------------------
@@ -35,7 +45,7 @@ def marker_readings(match: re.Match[str]) -> list[tuple[str, int]]:
     if match["dot"]:
         value = roman_value(match["dot"])
         return [("roman", value)] if value else []
-    label = match["paren"]
+    label = match["paren"] or match["close"]
     readings = []
     value = roman_value(label)
     if value:
@@ -47,7 +57,7 @@ def marker_readings(match: re.Match[str]) -> list[tuple[str, int]]:
 
 def label_of(match: re.Match[str]) -> str:
     """The label of a marker without its brackets or dot: 'a', 'ii'."""
-    return str(match["dot"] or match["paren"])
+    return str(match["dot"] or match["paren"] or match["close"])
 
 
 def marker_allowed(text: str, match: re.Match[str], body: int) -> bool:
@@ -137,8 +147,19 @@ def term_start(text: str, floor: int, verb: int) -> int | None:
 
 
 def inner_connector(words: list[re.Match[str]], index: int) -> bool:
-    """A connector inside a term ('Beginning Of The Year Report'): a term word comes before it."""
-    return index > 0 and bool(TERM_WORD.match(words[index - 1].group()))
+    """A connector inside a term ('Beginning Of The Year Report', 'Charges for the Supply of
+    Electricity'): past any other connectors, a term word comes before it."""
+    before = index - 1
+    while before >= 0 and words[before].group() in TERM_CONNECTORS:
+        before -= 1
+    return before >= 0 and bool(TERM_WORD.match(words[before].group()))
+
+
+def term_end(text: str, floor: int, verb: int) -> int:
+    """Where the term before a verb ends: before '(or IHD)' or 'in relation to any premises,'."""
+    window = text[floor:verb]
+    aside = TERM_ASIDE.search(window)
+    return floor + aside.start() if aside else verb
 
 
 def is_definitions_clause(start: Start, text: str) -> bool:
@@ -152,12 +173,34 @@ def definition_spans(text: str, body: int, end: int) -> list[tuple[str, int, int
     heads: list[tuple[str, int]] = []
     floor = body
     for match in DEFINITION_VERB.finditer(text, body, end):
-        begin = term_start(text, floor, match.start())
+        stop = term_end(text, floor, match.start())
+        begin = term_start(text, floor, stop)
         floor = match.end()
         if begin is not None:
-            heads.append((" ".join(text[begin : match.start()].split()), begin))
+            heads.append((" ".join(text[begin:stop].split()), begin))
+    if GLOSSARY_OPENING.match(text[body:end].lstrip()):
+        heads = sorted({*heads, *described_terms(text, body, end)}, key=lambda head: head[1])
     spans = []
     for index, (term, begin) in enumerate(heads):
         stop = heads[index + 1][1] if index + 1 < len(heads) else end
         spans.append((term, *trim_span(text, begin, stop)))
     return spans
+
+
+def described_terms(text: str, body: int, end: int) -> list[tuple[str, int]]:
+    """Glossary entries with a weaker verb, right after an entry ends: '; Writing includes ...'."""
+    return [(" ".join(m["term"].split()), m.start("term")) for m in DESCRIBED_TERM.finditer(text, body, end)]
+
+
+def check_definitions(start: Start, text: str, definitions: Sequence[tuple[str, int, int]]) -> None:
+    """A glossary (a SEC 'Appendix X Definitions', a licence's 'In this licence ...:' list) must
+    define something: NoDefinitionsFoundError names what was not found."""
+    opening = text[start.body : start.body + 200].lstrip()
+    if definitions or not (GLOSSARY_APPENDIX.match(start.heading) or GLOSSARY_OPENING.match(opening)):
+        return
+    raise NoDefinitionsFoundError(
+        "",
+        f"clause {start.number} ('{start.heading or opening[:40]}') is a list of definitions but no "
+        "defined term was found in it",
+        "write its terms as 'Term | Meaning' rows or 'Term means ...'",
+    )

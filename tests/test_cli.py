@@ -38,7 +38,7 @@ def test_show_json_and_version_pin(gb_index_dir):
     result = run("show", "ESL 39.15", "--version", "2022-04-14", "--json", index=gb_index_dir)
     data = json.loads(result.stdout)
     assert data["anchor"] == "ESL 39.15" and data["version"] == "2022-04-14"
-    assert data["other_versions"] == ["2025-08-01"]
+    assert data["other_versions"] == ["2025-08-01", "2019-08-03"]
 
 
 def test_show_smda_section(gb_index_dir):
@@ -180,3 +180,66 @@ def test_eval_json_on_a_small_golden_file(gb_index_dir, tmp_path):
     result = run("eval", "--golden", str(golden), "--json", index=gb_index_dir)
     data = json.loads(result.stdout)
     assert data["metrics"]["n"] == 1 and data["metrics"]["recall_at_5"] == 1.0
+
+
+# --- the SEC appendices, condition 1 and the licence's history --------------------------------
+
+
+def test_show_sec_appendix_paragraph_with_its_page(gb_index_dir):
+    result = run("show", "SEC-N 1.1", index=gb_index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "SMKI Code of Connection, version 4.0, p. 3" in result.stdout
+    assert "The DCC shall publish and keep up to date the web browsers" in result.stdout
+    spelled = json.loads(run("show", "Appendix N paragraph 1.1", "--json", index=gb_index_dir).stdout)
+    assert spelled["anchor"] == "SEC-N 1.1" and spelled["page_start"] == 3
+
+
+def test_han_date_is_answered_from_condition_1(gb_index_dir):
+    data = json.loads(run("ask", "What is the HAN Date?", "--json", index=gb_index_dir).stdout)
+    assert not data["refused"] and data["citations"][0]["anchor"] == "ESL 1.3"
+    assert data["sentences"][0]["text"].startswith("HAN Date means")
+
+
+def test_diff_2019_to_2025_says_the_changes_in_words(gb_index_dir):
+    result = run("diff", "ESL 39", "--from", "2019-08-03", "--to", "2025-08-01", index=gb_index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "the deadline '31 December 2020' was replaced by the ARS Specified Date" in result.stdout
+    assert "added: ESL 39.23" in result.stdout and "changed: ESL 39.15" in result.stdout
+    report = json.loads(
+        run(
+            "diff", "ESL 39", "--from", "2019-08-03", "--to", "2025-08-01", "--json", index=gb_index_dir
+        ).stdout
+    )
+    changed = {i["anchor"]: i["summary"] for i in report["changed"]}
+    assert report["substantive"] and {"ESL 39.1", "ESL 39.15"} <= set(changed)
+    assert [i["anchor"] for i in report["added"]] == ["ESL 39.23"]
+    assert "sub-paragraphs (g) and (h) were added" in changed["ESL 39.15"]
+
+
+def test_ask_as_of_cites_the_version_in_force(gb_index_dir):
+    data = json.loads(
+        run("ask", "What did SLC 39.1 require?", "--as-of", "2020-01-01", "--json", index=gb_index_dir).stdout
+    )
+    first = data["citations"][0]
+    assert (first["anchor"], first["version"]) == ("ESL 39.1", "2019-08-03")
+    assert "31 December 2020" in first["text"]
+    assert data["notes"][0].startswith("Answered as of 2020-01-01")
+
+
+def test_as_of_before_every_version(gb_index_dir):
+    result = run("ask", "What did SLC 39.1 require?", "--as-of", "2018-01-01", index=gb_index_dir)
+    assert "no version held on 2018-01-01; earliest is 2019-08-03" in result.stdout
+    result = run("show", "ESL 39.1", "--as-of", "2018-01-01", index=gb_index_dir)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no version of ESL 39.1 held on 2018-01-01; earliest is 2019-08-03" in result.stderr
+    result = run("show", "ESL 39.1", "--as-of", "1 May", index=gb_index_dir)
+    assert result.returncode == 1 and "YYYY-MM-DD" in result.stderr
+
+
+def test_show_and_obligations_as_of(gb_index_dir):
+    view = json.loads(run("show", "ESL 39.1", "--as-of", "2023-01-01", "--json", index=gb_index_dir).stdout)
+    assert view["version"] == "2022-04-14"
+    rows = json.loads(
+        run("obligations", "--doc", "ESL", "--as-of", "2020-01-01", "--json", index=gb_index_dir).stdout
+    )
+    assert rows and {r["version"] for r in rows} == {"2019-08-03"}  # only 39 and 48 were held then

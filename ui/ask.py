@@ -11,7 +11,7 @@ from clausetrace.errors import QuestionRejectedError
 from clausetrace.index import ClauseIndex
 from clausetrace.index.lookup import page_label
 from clausetrace.settings import Settings
-from ui.common import chosen, go_to_clause, highlighted, md_escape
+from ui.common import chosen, chosen_as_of, go_to_clause, highlighted, md_escape
 
 EXAMPLES = (
     "Does my supplier have to give me an in-home display?",
@@ -58,12 +58,13 @@ def page_ask(index: ClauseIndex) -> None:
 def run_question(index: ClauseIndex, question: str) -> None:
     """Ask the library; keep the answer (or the rejection) in this user's session."""
     prefix, version, party = chosen("f_prefix"), chosen("f_version"), chosen("f_party")
-    filters = {"document": prefix, "version": version, "party": party}
+    as_of = chosen_as_of()
+    filters = {"document": prefix, "version": version, "party": party, "as of": as_of}
     st.session_state.answer, st.session_state.ask_error = None, None
     try:
         with st.spinner("Searching the documents…"):
             st.session_state.answer = ask(
-                question, index, Settings(), prefix=prefix, version=version, party=party
+                question, index, Settings(), prefix=prefix, version=version, party=party, as_of=as_of
             )
     except QuestionRejectedError as exc:
         st.session_state.ask_error = str(exc)

@@ -11,7 +11,7 @@ import streamlit as st
 from clausetrace.errors import UnknownAnchorError
 from clausetrace.index import ClauseIndex
 from clausetrace.index.lookup import ClauseView, get_clause
-from ui.common import doc_label, go_to_clause, go_to_trace, md_escape, md_lines
+from ui.common import chosen_as_of, doc_label, go_to_clause, go_to_trace, md_escape, md_lines
 from ui.obligations import register_frame
 from ui.trace import anchor_order
 
@@ -90,8 +90,9 @@ def _level(clause: Any, depth: int) -> str:
 
 
 def show_clause(index: ClauseIndex, anchor: str, version: str | None) -> None:
+    as_of = None if version else chosen_as_of()
     try:
-        view = get_clause(index, anchor, version)
+        view = get_clause(index, anchor, version, as_of)
     except UnknownAnchorError as exc:
         hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
         st.error(f"Unknown clause {md_escape(exc.anchor)}.{md_escape(hint)}")
@@ -126,6 +127,7 @@ def clause_view(index: ClauseIndex, view: ClauseView) -> None:
                 row[i % len(row)].button(
                     a, key=f"rel_{title}_{a}", on_click=go_to_clause, args=(a, view.version)
                 )
+    show_definitions(index, index.clauses[view.key])
     obligations = index.obligations_of(view.key)
     if obligations:
         st.markdown("**Obligations stated here**")
@@ -134,6 +136,21 @@ def clause_view(index: ClauseIndex, view: ClauseView) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def show_definitions(index: ClauseIndex, clause: Any) -> None:
+    """The definitions of the defined terms a clause uses (condition 1's glossary, for instance)."""
+    used = index.definitions_used(clause)
+    if not used:
+        return
+    with st.expander(f"Defined terms used here ({len(used)})", icon=":material/menu_book:"):
+        for i, d in enumerate(sorted(used, key=lambda d: d.term.lower())):
+            left, right = st.columns([5, 1])
+            left.markdown(f"**{md_escape(d.term)}** · {md_escape(d.anchor)} · version {md_escape(d.version)}")
+            left.caption(md_escape(" ".join(d.text.split())))
+            right.button(
+                d.anchor, key=f"def_{i}_{d.anchor}", on_click=go_to_clause, args=(d.anchor, d.version)
+            )
 
 
 def version_groups(index: ClauseIndex) -> dict[str, list[Any]]:
@@ -161,7 +178,7 @@ def page_versions(index: ClauseIndex) -> None:
     if old == new:
         st.info("Pick two different versions.")
         return
-    report = diff_versions(docs[old].clauses, docs[new].clauses)
+    report = diff_versions(docs[old].clauses, docs[new].clauses, index.extracted)
     show_diff(index, report, docs[old], docs[new])
 
 
@@ -182,6 +199,8 @@ def show_diff(index: ClauseIndex, report: Any, old_doc: Any, new_doc: Any) -> No
                 st.markdown(md_lines(item.new_text or item.old_text or ""))
     for item in report.changed:
         with st.expander(f"Changed: {md_escape(item.anchor)}", expanded=len(report.changed) <= 3):
+            if item.summary:
+                st.markdown(f"**{md_escape(item.summary)}**")
             st.markdown(word_diff_markdown(new_text.get(item.anchor, ""), item.ops))
             subs = item.subclauses
             for kind in ("added", "removed", "changed"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -151,6 +152,12 @@ def chosen(key: str) -> str | None:
     return None if value in (None, ALL, LATEST) else value
 
 
+def chosen_as_of() -> str | None:
+    """The sidebar's 'As of' date as YYYY-MM-DD, or None (the latest versions)."""
+    value = st.session_state.get("f_as_of")
+    return value.isoformat() if value else None
+
+
 # ---------------------------------------------------------------- sidebar and footer
 
 
@@ -179,6 +186,15 @@ def sidebar(index: ClauseIndex) -> str:
             [ALL, *parties(index)],
             key="f_party",
             help="Only clauses with an obligation owed by this party.",
+        )
+        st.date_input(
+            "As of",
+            value=None,
+            key="f_as_of",
+            min_value=date(1990, 1, 1),
+            format="YYYY-MM-DD",
+            help="Answer from the versions in force on this date (per document, the latest dated on or "
+            "before it). Empty: the latest versions. Also used by the Clause browser.",
         )
     st.query_params["page"] = next(s for s, name in SLUGS.items() if name == page)
     return page

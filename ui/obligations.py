@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from clausetrace.index import ClauseIndex
-from ui.common import chosen, doc_label
+from ui.common import chosen, chosen_as_of, doc_label
 
 # ---------------------------------------------------------------- Obligations
 
@@ -24,12 +24,19 @@ def page_obligations(index: ClauseIndex) -> None:
     register = filter_register(
         index.obligations, party=chosen("f_party"), prefix=chosen("f_prefix"), version=chosen("f_version")
     )
+    as_of = chosen_as_of()
+    if as_of:
+        in_force = index.in_force(as_of)
+        register = [o for o in register if o.doc_id in in_force]
+        st.caption(f"As of {as_of}: the versions in force then.")
     left, middle, right = st.columns([2, 2, 1])
     modalities = sorted({o.modality for o in register})
     picked = left.multiselect("Modality", modalities, placeholder="All modalities")
     search = middle.text_input("Search actions", placeholder="e.g. in-home display")
     latest = right.toggle(
-        "Latest only", value=chosen("f_version") is None, help="Hide obligations of superseded versions."
+        "Latest only",
+        value=chosen("f_version") is None and as_of is None,
+        help="Hide obligations of superseded versions.",
     )
     rows = [
         o

@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import time
 
-from clausetrace.answer.changes import change_answer
+from clausetrace.answer.changes import change_answer, history_answer, is_history_question
 from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.answer.refuse import DIRECT, assess
+from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, ParsedDocument
 from clausetrace.query import Query, parse_query
@@ -42,16 +43,27 @@ def ask(
     version: str | None = None,
     party: str | None = None,
     retriever: HybridRetriever | None = None,
+    as_of: str | None = None,
 ) -> Answer:
-    """Answer a question from the index with cited sentences, or refuse."""
+    """Answer a question from the index with cited sentences, or refuse.
+
+    ``as_of`` (YYYY-MM-DD) answers from the versions in force on that date (per document, the
+    latest consolidation dated on or before it); a date before every version is refused.
+    """
     settings = settings or Settings()
     started = time.perf_counter()
     query = parse_query(question, index, settings.max_question_chars)
+    try:
+        in_force = index.in_force(as_of) if as_of else None
+    except NoVersionHeldError as exc:
+        return Answer(question=query.text, understood=query.describe(), refused=True, reason=str(exc))
     retriever = retriever or make_retriever(index, settings)
     keep = index.keys_for_party(party) if party else None
-    hits = retriever.search(query, k or settings.k, prefix=prefix, version=version, keep=keep)
+    hits = retriever.search(query, k or settings.k, prefix=prefix, version=version, keep=keep, as_of=as_of)
     retrieved = time.perf_counter()
-    answer = compose(query, hits, index, settings)
+    answer = compose(query, hits, index, settings, as_of=as_of)
+    if in_force is not None:
+        answer.notes.insert(0, as_of_note(as_of or "", answer, index))
     answer.timings = {
         "retrieve_ms": round((retrieved - started) * 1000, 2),
         "answer_ms": round((time.perf_counter() - retrieved) * 1000, 2),
@@ -60,17 +72,33 @@ def ask(
     return answer
 
 
-def compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settings) -> Answer:
+def compose(
+    query: Query, hits: list[Hit], index: ClauseIndex, settings: Settings, as_of: str | None = None
+) -> Answer:
     """Build the answer from ranked hits: choose sentences, cite them, or refuse."""
-    answer = _compose(query, hits, index, settings)
-    answer.understood = query.describe()
+    answer = _compose(query, hits, index, settings, as_of)
+    answer.understood = query.describe() + (f"; as of {as_of}" if as_of else "")
     return answer
 
 
-def _compose(query: Query, hits: list[Hit], index: ClauseIndex, settings: Settings) -> Answer:
+def as_of_note(as_of: str, answer: Answer, index: ClauseIndex) -> str:
+    """'Answered as of 2020-01-01 from the versions in force then: ESL 39 2019-08-03.'"""
+    sources = [index.documents[c.doc_id].source for c in answer.citations]
+    cited = dict.fromkeys(" ".join(filter(None, (s.prefix, s.condition, s.version))) for s in sources)
+    held = f": {', '.join(cited)}" if cited else ""
+    return f"Answered as of {as_of} from the versions in force then (latest on or before it){held}."
+
+
+def _compose(
+    query: Query, hits: list[Hit], index: ClauseIndex, settings: Settings, as_of: str | None
+) -> Answer:
     question = query.text
     if query.change_document:
-        return change_answer(question, query.change_document, index)
+        return change_answer(query, query.change_document, index, as_of)
+    if is_history_question(query):
+        answer = history_answer(query, hits, index)
+        if answer:
+            return answer
     if not hits:
         return Answer(question=question, refused=True, reason="nothing in the index matches it")
     reason, confidence, missing = assess(query, hits, index)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from clausetrace.cli.group import cli
-from clausetrace.cli.options import emit, index_option, json_option, open_index
+from clausetrace.cli.options import as_of_option, emit, index_option, json_option, open_index
 from clausetrace.errors import ClausetraceError
 from clausetrace.settings import Settings
 
@@ -115,13 +115,14 @@ def ingest(
 @cli.command()
 @click.argument("anchor")
 @click.option("--version", "version", default=None, help="Pin a version (default: latest).")
+@as_of_option
 @index_option
 @json_option
-def show(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
+def show(anchor: str, version: str | None, as_of: str | None, index_dir: Path | None, as_json: bool) -> None:
     """Print a clause: text, title path, document, version and page."""
     from clausetrace.index.lookup import get_clause
 
-    view = get_clause(open_index(index_dir), anchor, version)
+    view = get_clause(open_index(index_dir), anchor, version, as_of)
     if as_json:
         emit(view)
         return
@@ -148,7 +149,8 @@ def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: boo
     from clausetrace.trace.diff import diff_versions
 
     index = open_index(index_dir)
-    report = diff_versions(clauses_of(index, document, old), clauses_of(index, document, new))
+    old_clauses, new_clauses = clauses_of(index, document, old), clauses_of(index, document, new)
+    report = diff_versions(old_clauses, new_clauses, index.extracted)
     if as_json:
         emit(report)
         return
@@ -157,12 +159,13 @@ def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: boo
         f"{report.document}: {old} -> {new}: {verdict} "
         f"({', '.join(f'{k} {v}' for k, v in report.summary.items())})"
     )
-    for label, items in (("added", report.added), ("removed", report.removed)):
+    for label, items in (("added", report.added), ("removed", report.removed), ("changed", report.changed)):
         for item in items:
             click.echo(f"  {label}: {item.anchor}")
-    for item in report.changed:
-        words = " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops)
-        click.echo(f"  changed: {item.anchor}: {words}")
+            if item.summary:
+                click.echo(f"    {item.summary}")
+            if item.ops:
+                click.echo("    words: " + " ".join(f"[-{op.old}-]{{+{op.new}+}}" for op in item.ops))
     for item in report.noise_only:
         click.echo(
             f"  text-layer noise only: {item.anchor}: "

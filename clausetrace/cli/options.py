@@ -20,6 +20,17 @@ def json_option(command: Command) -> Command:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(command)
 
 
+def as_of_option(command: Command) -> Command:
+    """Add --as-of DATE: use the versions in force on that date (latest on or before it)."""
+    return click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="Use the versions in force on this date: per document, the latest dated on or before it.",
+    )(command)
+
+
 def index_option(command: Command) -> Command:
     """Add --index DIR (default: settings.index_dir)."""
     return click.option(

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from clausetrace.cli.group import cli
-from clausetrace.cli.options import emit, index_option, json_option, open_index, plain
+from clausetrace.cli.options import as_of_option, emit, index_option, json_option, open_index, plain
 
 
 @cli.command()
@@ -18,6 +18,7 @@ from clausetrace.cli.options import emit, index_option, json_option, open_index,
 @click.option("--doc", "prefix", default=None, help="Only this document prefix (ESL, SMDA-266, ...).")
 @click.option("--version", "version", default=None, help="Pin a document version.")
 @click.option("--party", default=None, help="Only clauses with obligations of this party.")
+@as_of_option
 @index_option
 @json_option
 def ask(
@@ -26,6 +27,7 @@ def ask(
     prefix: str | None,
     version: str | None,
     party: str | None,
+    as_of: str | None,
     index_dir: Path | None,
     as_json: bool,
 ) -> None:
@@ -34,7 +36,7 @@ def ask(
     from clausetrace.answer.render import answer_text
 
     answer = answer_question(
-        question, open_index(index_dir), k=k, prefix=prefix, version=version, party=party
+        question, open_index(index_dir), k=k, prefix=prefix, version=version, party=party, as_of=as_of
     )
     if as_json:
         emit(answer)

@@ -8,7 +8,7 @@ import click
 
 from clausetrace.anchors import canonical_anchor
 from clausetrace.cli.group import cli
-from clausetrace.cli.options import emit, index_option, json_option, open_index
+from clausetrace.cli.options import as_of_option, emit, index_option, json_option, open_index
 
 
 @cli.command()
@@ -18,6 +18,7 @@ from clausetrace.cli.options import emit, index_option, json_option, open_index
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", help="Output format."
 )
+@as_of_option
 @index_option
 @json_option
 def obligations(
@@ -25,6 +26,7 @@ def obligations(
     prefix: str | None,
     version: str | None,
     fmt: str,
+    as_of: str | None,
     index_dir: Path | None,
     as_json: bool,
 ) -> None:
@@ -33,7 +35,10 @@ def obligations(
 
     index = open_index(index_dir)
     rows = filter_register(index.obligations, party=party, prefix=prefix, version=version)
-    if version is None:
+    if as_of:
+        in_force = index.in_force(as_of)
+        rows = [o for o in rows if o.doc_id in in_force]
+    elif version is None:
         rows = [o for o in rows if index.is_latest(index.get_clause(o.anchor, o.version))]
     if as_json or fmt == "json":
         emit(rows)

@@ -142,6 +142,7 @@ def _document_record(doc: ParsedDocument) -> dict[str, Any]:
         "page_offsets": doc.page_offsets,
         "cleaning_steps": doc.cleaning_steps,
         "warnings": doc.warnings,
+        "repairs": [dataclasses.astuple(r) for r in doc.repairs],
     }
 
 

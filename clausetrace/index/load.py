@@ -18,6 +18,7 @@ from clausetrace.models import (
     Obligation,
     ParsedDocument,
     Reference,
+    Repair,
     Source,
 )
 
@@ -83,6 +84,7 @@ def _load_documents(index_dir: Path) -> dict[str, ParsedDocument]:
             page_offsets=tuple(tuple(p) for p in record["page_offsets"]),
             cleaning_steps=tuple(record["cleaning_steps"]),
             warnings=tuple(record["warnings"]),
+            repairs=tuple(Repair(*r) for r in record.get("repairs", ())),
         )
     return documents
 

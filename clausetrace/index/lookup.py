@@ -46,9 +46,12 @@ def page_label(start: int | None, end: int | None) -> str:
     return f"p. {start}" if end in (None, start) else f"pp. {start}-{end}"
 
 
-def get_clause(index: ClauseIndex, anchor: str, version: str | None = None) -> ClauseView:
-    """The clause for an anchor (latest unless pinned); UnknownAnchorError names the nearest ones."""
-    clause = index.get_clause(anchor, version)
+def get_clause(
+    index: ClauseIndex, anchor: str, version: str | None = None, as_of: str | None = None
+) -> ClauseView:
+    """The clause for an anchor (latest unless pinned by version or a date it was in force on);
+    UnknownAnchorError names the nearest ones."""
+    clause = index.get_clause(anchor, version, as_of)
     source = index.source_of(clause)
     return ClauseView(
         anchor=clause.anchor,

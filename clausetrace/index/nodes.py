@@ -30,15 +30,9 @@ def split_points(clause: Clause, doc: ParsedDocument) -> list[int]:
     return sorted(p for p in points if clause.start < p < clause.end)
 
 
-def own_end(clause: Clause, doc: ParsedDocument) -> int:
-    """Where a clause's own text ends: before its first numbered child section (2 -> 2.1), if any."""
-    sections = [c.start for c in doc.clauses if c.parent == clause.number and not c.is_subclause]
-    return min(sections, default=clause.end)
-
-
 def clause_parts(clause: Clause, doc: ParsedDocument, max_words: int) -> list[tuple[int, int]]:
     """Spans of the parts of a clause, each at most ~max_words words where cut points allow."""
-    end = own_end(clause, doc)
+    end = doc.own_end(clause)
     if len(doc.text[clause.start : end].split()) <= max_words:
         return [trim_span(doc.text, clause.start, end)]
     parts, start, last = [], clause.start, clause.start

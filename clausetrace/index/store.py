@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,7 +17,7 @@ from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.faiss import FaissVectorStore
 
 from clausetrace.anchors import canonical_anchor
-from clausetrace.errors import UnknownAnchorError
+from clausetrace.errors import ClausetraceError, NoVersionHeldError, UnknownAnchorError
 from clausetrace.index.embed import LocalEmbedding
 from clausetrace.models import (
     Clause,
@@ -108,6 +109,10 @@ class ClauseIndex:
             self._derived[name] = build(self)
         return self._derived[name]
 
+    def extracted(self, clause: Clause) -> str:
+        """A clause's text as the PDF text layer had it (split words unjoined): what diffs compare."""
+        return self.documents[clause.doc_id].extracted(clause.start, clause.end)
+
     def source_of(self, clause: Clause) -> Source:
         """The catalogue entry of the document a clause comes from."""
         return self.documents[clause.doc_id].source
@@ -126,11 +131,37 @@ class ClauseIndex:
         dates = {c.version: self.source_of(c).date for c in inside}
         return sorted(dates, key=dates.__getitem__)
 
-    def get_clause(self, anchor: str, version: str | None = None) -> Clause:
-        """The clause for an anchor (latest version unless pinned); suggests near anchors if unknown."""
+    def in_force(self, as_of: str) -> set[str]:
+        """Ids of the documents in force on a date: per document, the latest version dated on or
+        before it. NoVersionHeldError when the date is before every version held."""
+        check_date(as_of)
+        chosen: dict[str, Source] = {}
+        for doc in self.documents.values():
+            source = doc.source
+            if source.date <= as_of and (
+                source.document not in chosen or chosen[source.document].date < source.date
+            ):
+                chosen[source.document] = source
+        if not chosen:
+            earliest = min(d.source.date for d in self.documents.values())
+            raise NoVersionHeldError(f"no version held on {as_of}; earliest is {earliest}")
+        return {source.id for source in chosen.values()}
+
+    def get_clause(self, anchor: str, version: str | None = None, as_of: str | None = None) -> Clause:
+        """The clause for an anchor (latest version unless pinned by version or by a date it was in
+        force on); suggests near anchors if unknown."""
         canonical = canonical_anchor(anchor)
         versions = self.by_anchor.get(canonical, [])
         found = [c for c in versions if version in (None, c.version)]
+        if as_of and found:
+            try:
+                held = [c for c in found if c.doc_id in self.in_force(as_of)]
+            except NoVersionHeldError:
+                held = []
+            if not held:
+                earliest = min(self.source_of(c).date for c in found)
+                raise NoVersionHeldError(f"no version of {canonical} held on {as_of}; earliest is {earliest}")
+            found = held
         if found:
             return found[0]
         if versions:
@@ -140,8 +171,11 @@ class ClauseIndex:
         raise UnknownAnchorError(canonical, close)
 
     def has_anchor(self, anchor: str) -> bool:
-        """True when the anchor, or a clause inside it ('ESL 39' -> 'ESL 39.1'), is indexed."""
-        return anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor)
+        """True when the anchor, a clause inside it ('ESL 39' -> 'ESL 39.1') or the document it
+        names ('SEC-M') is indexed."""
+        if anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor):
+            return True
+        return " " not in anchor and any(c.prefix == anchor for c in self.clauses.values())
 
     def distinctive_terms(self, terms: set[str]) -> set[str]:
         """Terms that are not ubiquitous in the corpus (in under a quarter of the clauses)."""
@@ -152,6 +186,17 @@ class ClauseIndex:
         if self._term_re is None:
             return []
         return [d for m in self._term_re.finditer(text) for d in self._glossary[m.group(1).lower()]]
+
+    def definitions_used(self, clause: Clause) -> list[Definition]:
+        """Definitions of the capitalised terms a clause uses, written as defined: the clause's own
+        document first, then the same instrument's other documents (a licence's glossary), latest."""
+        found: dict[str, Definition] = {}
+        for m in self._term_re.finditer(clause.text) if self._term_re else ():
+            for d in self._glossary[m.group(1).lower()]:
+                usable = d.prefix == clause.prefix and d.term == m.group(1) and not _inside(d, clause)
+                if usable and (d.term not in found or _prefer(d, found[d.term], clause, self)):
+                    found[d.term] = d
+        return list(found.values())
 
     def references_from(self, key: str) -> list[Reference]:
         """Cross-references made by a clause (anchor@version) and its sub-clauses."""
@@ -192,6 +237,18 @@ class ClauseIndex:
         return TraceGraph(self.documents.values(), self.references)
 
 
+def _inside(definition: Definition, clause: Clause) -> bool:
+    """True when a definition is written inside the clause itself."""
+    return definition.doc_id == clause.doc_id and clause.start <= definition.start < clause.end
+
+
+def _prefer(new: Definition, old: Definition, clause: Clause, index: ClauseIndex) -> bool:
+    """Whether ``new`` is the better definition for a clause: its own document, else the latest."""
+    if (new.doc_id == clause.doc_id) != (old.doc_id == clause.doc_id):
+        return new.doc_id == clause.doc_id
+    return index.documents[new.doc_id].source.date > index.documents[old.doc_id].source.date
+
+
 def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
     """Share of clauses each content term occurs in."""
     counts: dict[str, int] = {}
@@ -201,3 +258,11 @@ def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:
         for term in content_terms(clause.text):
             counts[term] = counts.get(term, 0) + 1
     return {t: n / max(total, 1) for t, n in counts.items()}
+
+
+def check_date(value: str) -> None:
+    """Refuse a date that is not ISO 'YYYY-MM-DD' with a one-line reason."""
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ClausetraceError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2020-01-01") from None

@@ -1,5 +1,6 @@
 """Anchors named inside a question, in the spellings people type: 'SLC 48.1', 'standard condition
-39', 'Licence Condition 39.1', 'Section F4.3', 'DCC Licence Condition 22.2', 'gas licence 33.1'."""
+39', 'Licence Condition 39.1', 'Section F4.3', 'DCC Licence Condition 22.2', 'gas licence 33.1', and
+the SEC appendices: 'SEC-N 1.1', 'SEC Appendix M 2.2', 'Appendix N paragraph 2.1.2'."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ import re
 from clausetrace.anchors import normalise_number
 
 NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:\s?\([a-z]{1,4}\))*"
+APPENDIX = re.compile(
+    r"\b(?:SEC\s*-\s*(?P<hyphen>[A-Z])|(?:SEC\s+)?Appendix\s+(?P<word>[A-Z]))\b"
+    r"(?:,?\s+(?:paragraph|para\.?|section|clause)s?)?\s+(?P<num>\d+(?:\.\d+)*(?:\s?\([a-z]{1,4}\))*)",
+    re.IGNORECASE,
+)
 PREFIXED = re.compile(
     r"\b(ESL|GSL|DCCL|SEC|SMETS|CHTS|GBCS|SMDA-266)\s+(?:Section\s+)?([A-Z]?" + NUMBER + r")",
     re.IGNORECASE,
@@ -21,13 +27,26 @@ SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*
 
 
 def mentioned_anchors(text: str) -> list[str]:
-    """Anchors a text names ('SLC 39.1' -> 'ESL 39.1', 'Section F4.3' -> 'SEC F4.3'), in order."""
+    """Anchors a text names ('SLC 39.1' -> 'ESL 39.1', 'Section F4.3' -> 'SEC F4.3'), in order.
+
+    A SEC appendix spelling claims its words first, so 'Appendix N paragraph 2.1.2' is 'SEC-N
+    2.1.2' and never also a licence paragraph.
+    """
     names: list[str] = []
-    for m in PREFIXED.finditer(text):
+    claimed: list[tuple[int, int]] = []
+    for m in APPENDIX.finditer(text):
+        letter = (m["hyphen"] or m["word"]).upper()
+        names.append(f"SEC-{letter} {normalise_number(m['num'])}")
+        claimed.append(m.span())
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(m.start() < end and start < m.end() for start, end in claimed)
+
+    for m in filter(free, PREFIXED.finditer(text)):
         names.append(f"{m.group(1).upper()} {normalise_number(m.group(2))}")
-    for m in LICENCE_WORDS.finditer(text):
+    for m in filter(free, LICENCE_WORDS.finditer(text)):
         prefix = "DCCL" if m.group("dcc") else "GSL" if m.group("gas") else "ESL"
         names.append(f"{prefix} {normalise_number(m.group('num'))}")
-    for m in SEC_SECTION.finditer(text):
+    for m in filter(free, SEC_SECTION.finditer(text)):
         names.append(f"SEC {normalise_number(m.group('num'))}")
     return list(dict.fromkeys(names))

@@ -51,7 +51,10 @@ from clausetrace.register.parties import (
 )
 from clausetrace.text import trim_span
 
-PRIMARY_PREFIXES = frozenset({"ESL", "GSL", "DCCL", "SEC", "SMETS", "CHTS", "GBCS"})
+PRIMARY_PREFIXES = frozenset(
+    {"ESL", "GSL", "DCCL", "SEC", "SEC-M", "SEC-N", "SEC-P", "SMETS", "CHTS", "GBCS"}
+)
+NO_LICENSEE_PREFIX = "SEC"  # SEC, SEC-M, SEC-N ...: no 'licensee' to fall back on
 
 REPORTED_RE = re.compile(r"\b(?:that|stated the following[^,;]*)$")
 NO_INHERIT_RE = re.compile(r"\b(?:which|who|whom|whose|that)\s*:")
@@ -59,8 +62,8 @@ NO_INHERIT_RE = re.compile(r"\b(?:which|who|whom|whose|that)\s*:")
 MODAL_RE = re.compile(
     r"\b(?:(?P<steps>(?:must|shall)(?:\s*:\s*(?:\([a-z]{1,4}\)\s*)?|\s+)take\s+all\s+reasonable\s+steps"
     r"(?:\s+to\b)?)"
+    r"|(?P<notreq>(?:is|are|shall)\s+not\s+(?:be\s+)?required(?:\s+under\s+this\s+condition)?\s+to)\b"
     r"|(?P<neg>(?:must|shall)\s*:?\s+not)\b"
-    r"|(?P<notreq>is\s+not\s+required(?:\s+under\s+this\s+condition)?\s+to)\b"
     r"|(?P<req>is\s+required\s+to)\b"
     r"|(?P<dna>does\s+not\s+apply)\b"
     r"|(?P<plain>must|shall|may))\b"
@@ -79,7 +82,7 @@ REQUIRES_RE = re.compile(
 EXPLETIVE_RE = re.compile(r"^\s+be\s+(?:deemed|considered|treated|construed|taken)\b")
 PURPOSE_THAT_RE = re.compile(r"\b(?:ensure|provide|basis)\s+that\s*$")  # "... that X may": not a power
 NOTHING_RE = re.compile(r"^[*\s]*Nothing\b")
-DEFINITION_RE = re.compile(r"\b(?:means|has the meaning|have the meaning)\b")
+DEFINITION_RE = re.compile(r"\b(?:[Mm]eans|[Hh]as the meaning|[Hh]ave the meaning)\b")
 
 
 NUM = r"\d+[A-Z]?\.\d+[A-Z]?(?:\([a-z]{1,4}\))*"
@@ -90,6 +93,17 @@ REF_LIST_RE = re.compile(
 REF_TOKEN_RE = re.compile(rf"(?P<to>\bto\s+)?(?P<num>{NUM})")
 
 SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“]*[A-Z])|\s*\n\s*")
+WRAPPED_SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“(]*[A-Z(])|\s*\n\s*\n\s*")
+WRAP_RE = re.compile(r"[\w,]\n(?=[\w(])")  # a line that stops mid-sentence
+WRAPPED_SHARE = 0.5
+
+
+def is_wrapped(text: str) -> bool:
+    """True when most line breaks of ``text`` fall mid-sentence (a PDF's lines, not paragraphs)."""
+    breaks = len(re.findall(r"(?<!\n)\n(?!\n)", text))
+    return breaks > 0 and len(WRAP_RE.findall(text)) >= WRAPPED_SHARE * breaks
+
+
 ABBREVIATIONS = frozenset({"e.g", "i.e", "no", "reg", "etc", "cf", "viz", "para", "paras", "ltd", "co"})
 LEADING_NUMBER_RE = re.compile(rf"^\s*(?:{NUM}|\d+(?:\.\d+)*\.?)\s+")
 
@@ -134,9 +148,14 @@ class Hit:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of ``text``, trimmed; 'e.g.', 'No.' and clause numbers do not split."""
+    """Sentence spans of ``text``, trimmed; 'e.g.', 'No.' and clause numbers do not split.
+
+    A line break ends a sentence, except in text wrapped at a page width (the SEC appendices'
+    lines stop mid-sentence), where only sentence ends and blank lines do.
+    """
     spans, start = [], 0
-    for m in SENTENCE_END_RE.finditer(text):
+    pattern = WRAPPED_SENTENCE_END_RE if is_wrapped(text) else SENTENCE_END_RE
+    for m in pattern.finditer(text):
         word = re.search(r"([\w.]+)[.?!]?$", text[start : m.start() + 1])
         if m.group().strip() and word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
             continue
@@ -302,6 +321,8 @@ def _records(
     """One Obligation per party of a hit."""
     action, conditions = _action_and_conditions(sentence, hit, lead_start, end)
     parties = list(hit.subject.parties) if hit.subject else []
+    if not parties and clause.prefix.startswith(NO_LICENSEE_PREFIX):
+        return []  # the SEC binds whoever it names; there is no licensee to fall back on
     if not parties:
         parties = [(LICENSEE_BY_PREFIX.get(licence or clause.prefix, LICENSEE), "")]
     exception_to = [a for a in hit.exception_to if a]

@@ -32,7 +32,15 @@ PARTY_SPELLINGS: dict[str, tuple[str, ...]] = {
         r"Energy\s+Suppliers?",
         r"Suppliers?(?![\s-]+(?:Party|Parties|End|Licen|Led|Transfer|System))",
     ),
-    "DCC": (r"DCC(?!\s+(?:User|Licen[cs]e|Total|Services?|Systems?|Live|estate))",),
+    "DCC Gateway Connection User": (r"DCC\s+Gateway\s+Connection\s+users?",),
+    "DCC": (r"DCC(?!\s+(?:User|Licen[cs]e|Total|Services?|Systems?|Live|estate|Gateway|Service\s+Desk))",),
+    # the SEC appendices' own voice ("Authorised Subscribers shall", "Any Party or RDP may")
+    "Authorised Subscriber": (r"Authorised\s+Subscribers?",),
+    "Authorised Responsible Officer": (r"Authorised\s+Responsible\s+Officers?", r"(?-i:AROs?)"),
+    "Import Supplier": (r"Import\s+Suppliers?",),
+    "Registration Authority": (r"Registration\s+Authority",),
+    "RDP": (r"(?-i:RDPs?)",),
+    "Party": (r"SEC\s+Part(?:y|ies)", r"(?<!Third )(?-i:Part(?:y|ies))(?!\s+Role)"),
     "SEC Panel": (r"SEC\s+Panel", r"Panel(?!\s+Information)"),
     "SMDA Sub-Committee": (r"SMDA\s+Sub-Committee", r"Sub-Committee"),
     "Authority": (r"Gas\s+and\s+Electricity\s+Markets\s+Authority", r"Authority", r"Ofgem"),
@@ -44,7 +52,7 @@ PARTY_ALT = "|".join(f"(?:{s})" for spellings in PARTY_SPELLINGS.values() for s 
 DETERMINER = r"(?:(?:the|each|every|all|any|a|an)\s+(?:other\s+)?)"
 PARTY_RE = re.compile(rf"\b(?:{PARTY_ALT})(?![’']s)\b", re.I)
 PARTY_HEAD_RE = re.compile(rf"^[*_'\"‘“\s]*(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
-CO_PARTY_RE = re.compile(rf"^\s*(?:and|&)\s+(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
+CO_PARTY_RE = re.compile(rf"^\s*(?:and|&|or)\s+(?P<text>{DETERMINER}?(?:{PARTY_ALT}))(?![’']s)\b", re.I)
 JOINT_RE = re.compile(
     rf"(?:^|[,(]\s*|\)\s*)(?i:together\s+with)\s+{DETERMINER}?(?:[A-Z][\w-]*\s+){{0,3}}?"
     rf"(?P<text>(?i:{PARTY_ALT}))\b"

@@ -32,6 +32,22 @@ class Hit:
     span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a search keeps: a document prefix, a pinned version or the documents in force on a
+    date (default: the latest version of each clause), and allowed clause keys."""
+
+    prefix: str | None = None
+    version: str | None = None
+    keep: set[str] | None = None
+    in_force: set[str] | None = None
+
+    @property
+    def narrow(self) -> bool:
+        """True when the filters may drop most candidates (so every node is ranked)."""
+        return bool(self.prefix or self.version or self.keep or self.in_force is not None)
+
+
 def _unique(hits: list[Hit]) -> list[Hit]:
     """First hit of each clause, in order."""
     seen: set[str] = set()
@@ -104,15 +120,17 @@ class HybridRetriever(BaseRetriever):
         prefix: str | None = None,
         version: str | None = None,
         keep: set[str] | None = None,
+        as_of: str | None = None,
     ) -> list[Hit]:
         """Top-k clauses: named clauses, then quoting clauses, then definitions of terms asked about,
-        then fused hits inside a named condition, then the other fused hits."""
-        filtered = bool(prefix or version or keep)
-        self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
-        fused = [h for h in self._fused_hits(query) if self._admits(h.clause, prefix, version, keep)]
-        direct = [
-            h for h in self._direct_hits(query, version) if self._admits(h.clause, prefix, version, keep)
-        ]
+        then fused hits inside a named condition, then the other fused hits.
+
+        ``as_of`` keeps the versions in force on that date instead of the latest ones.
+        """
+        filters = Filters(prefix, version, keep, self.index.in_force(as_of) if as_of else None)
+        self.set_candidates(self.node_count if filters.narrow else max(self.candidates, 3 * k))
+        fused = [h for h in self._fused_hits(query) if self._admits(h.clause, filters)]
+        direct = [h for h in self._direct_hits(query, filters) if self._admits(h.clause, filters)]
         scopes = tuple(a + "." for a in query.scopes)
         in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
         return _unique(direct + in_scope + fused)[:k]
@@ -126,36 +144,43 @@ class HybridRetriever(BaseRetriever):
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
         return list(hits.values())
 
-    def _admits(self, clause: Clause, prefix: str | None, version: str | None, keep: set[str] | None) -> bool:
-        """Filters: document prefix, version (default: latest of each anchor), allowed clause keys."""
-        if prefix and clause.prefix.upper() != prefix.upper():
+    def _admits(self, clause: Clause, filters: Filters) -> bool:
+        """Filters: document prefix, version (default: latest of each anchor, or in force on the
+        date asked for), allowed clause keys."""
+        if filters.prefix and clause.prefix.upper() != filters.prefix.upper():
             return False
-        if version and clause.version != version:
+        if not self._current(clause, filters):
             return False
-        if not version and not self.index.is_latest(clause):
-            return False
-        return keep is None or clause.key in keep
+        return filters.keep is None or clause.key in filters.keep
 
-    def _direct_hits(self, query: Query, version: str | None) -> list[Hit]:
+    def _current(self, clause: Clause, filters: Filters) -> bool:
+        """The version asked for: pinned, in force on the date, or else the latest."""
+        if filters.version:
+            return clause.version == filters.version
+        if filters.in_force is not None:
+            return clause.doc_id in filters.in_force
+        return self.index.is_latest(clause)
+
+    def _direct_hits(self, query: Query, filters: Filters) -> list[Hit]:
         """Clauses the question names, clauses quoting an instrument it names, definitions it asks for."""
         hits = []
         for anchor in query.indexed:
             if anchor in self.index.by_anchor:
-                clause = next((c for c in self.index.by_anchor[anchor] if version in (None, c.version)), None)
+                clause = next((c for c in self.index.by_anchor[anchor] if self._current(c, filters)), None)
                 hits += [Hit(clause=clause, score=1.0, via="anchor")] if clause else []
         for anchor in query.quoted:  # not indexed, but quoted (SEC F4.3 in SMDA-266)
             hits += [Hit(clause=c, score=1.0, via="quote") for c in self.index.quoting(anchor)]
         if query.asks_definition:
-            hits += self._definition_hits(query, version)
+            hits += self._definition_hits(query, filters)
         return hits
 
-    def _definition_hits(self, query: Query, version: str | None) -> list[Hit]:
+    def _definition_hits(self, query: Query, filters: Filters) -> list[Hit]:
         """Clauses defining the terms the question mentions (those in a named condition first)."""
         scopes = tuple(a + "." for a in query.indexed)
         found = []
         for definition in query.definitions:
             clause = self.index.clauses.get(f"{definition.anchor}@{definition.version}")
-            if clause and version in (None, clause.version):
+            if clause and self._current(clause, filters):
                 found.append(
                     Hit(clause=clause, score=1.0, via="definition", span=(definition.start, definition.end))
                 )

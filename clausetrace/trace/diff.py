@@ -4,26 +4,32 @@ Clauses are matched by number and reported per numbered clause (a sub-clause's c
 its clause, with the sub-clause named). Two texts that are equal once whitespace and quote marks
 are removed differ only by text-layer artefacts ("und er" / "under", "Non -MB" / "Non-MB") and are
 ``noise_only``. Word diffs of changed clauses are computed the same way, so a split word next to a
-real change does not show as a change.
+real change does not show as a change. Clauses are compared as the text layer had them
+(``text_of``, e.g. :meth:`ParsedDocument.extracted`), so a split word that cleaning joined in one
+version still shows as noise. Each changed clause is also said in words (``summary``, see
+:mod:`clausetrace.trace.wording`).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clausetrace.models import Clause
+from clausetrace.models import Clause, ParsedDocument
 from clausetrace.trace.references import condition_of, top_level
+from clausetrace.trace.wording import describe_change
 
 QUOTES_RE = re.compile(r"[\"'`‘’“”„‟′″]")
 WHITESPACE_RE = re.compile(r"\s+")
 Op = Literal["replace", "insert", "delete"]
 Status = Literal["added", "removed", "changed", "unchanged", "noise_only"]
+TextOf = Callable[[Clause], str]
+ADDED_PREVIEW_WORDS = 12
 
 
 class WordOp(BaseModel):
@@ -36,6 +42,15 @@ class WordOp(BaseModel):
     new: str = Field(description="New words ('' for a deletion)")
     old_index: int = Field(description="Index of the first old word")
     new_index: int = Field(description="Index of the first new word")
+
+    def span(self) -> tuple[int, int, int, int]:
+        """(first old word, past the last old word, first new word, past the last new word)."""
+        return (
+            self.old_index,
+            self.old_index + len(self.old.split()),
+            self.new_index,
+            self.new_index + len(self.new.split()),
+        )
 
 
 class NoiseSnippet(BaseModel):
@@ -67,6 +82,7 @@ class ClauseDiff(BaseModel):
     ops: list[WordOp] = Field(default_factory=list, description="Word edits (changed clauses)")
     noise: list[NoiseSnippet] = Field(default_factory=list, description="Text-layer differences")
     subclauses: SubclauseDetail = Field(default_factory=SubclauseDetail)
+    summary: str = Field(default="", description='The change in words, e.g. "39.23 was added"')
     old_text: str | None = None
     new_text: str | None = None
 
@@ -88,11 +104,16 @@ class DiffReport(BaseModel):
     substantive: bool = Field(description="Any clause added, removed or changed")
 
 
-def diff_versions(old: Sequence[Clause], new: Sequence[Clause]) -> DiffReport:
-    """Compare two versions' clauses by number; classify each numbered clause."""
+def diff_versions(old: Sequence[Clause], new: Sequence[Clause], text_of: TextOf | None = None) -> DiffReport:
+    """Compare two versions' clauses by number; classify each numbered clause.
+
+    ``text_of`` gives the text compared (default: the clause text); pass the text as extracted
+    so that split words joined at cleaning count as noise.
+    """
+    text_of = text_of or _clause_text
     old_top, new_top = _numbered(old), _numbered(new)
     items = [
-        _compare(number, old_top.get(number), new_top.get(number), old, new)
+        _compare(number, old_top.get(number), new_top.get(number), (old, new), text_of)
         for number in _union(new_top, old_top)
     ]
     by_status: dict[str, list[ClauseDiff]] = {s: [] for s in Status.__args__}  # type: ignore[attr-defined]
@@ -110,6 +131,12 @@ def diff_versions(old: Sequence[Clause], new: Sequence[Clause]) -> DiffReport:
         summary={status: len(found) for status, found in by_status.items()},
         substantive=any(by_status[s] for s in ("added", "removed", "changed")),
     )
+
+
+def diff_documents(old: ParsedDocument, new: ParsedDocument) -> DiffReport:
+    """Compare two parsed versions of one document as their text layers had them."""
+    docs = {old.source.id: old, new.source.id: new}
+    return diff_versions(old.clauses, new.clauses, lambda c: docs[c.doc_id].extracted(c.start, c.end))
 
 
 def noise_key(text: str) -> str:
@@ -183,27 +210,43 @@ def _compare(
     number: str,
     old: Clause | None,
     new: Clause | None,
-    old_all: Sequence[Clause],
-    new_all: Sequence[Clause],
+    versions: tuple[Sequence[Clause], Sequence[Clause]],
+    text_of: TextOf,
 ) -> ClauseDiff:
     """The diff entry of one numbered clause."""
     clause = new or old
     assert clause is not None
-    status = classify(old.text if old else None, new.text if new else None)
+    old_text, new_text = (text_of(c) if c else None for c in (old, new))
+    status = classify(old_text, new_text)
     item = ClauseDiff(anchor=f"{clause.prefix} {number}", status=status)
     if status in ("added", "removed"):
-        return item.model_copy(update={"old_text": old and old.text, "new_text": new and new.text})
-    if status == "unchanged" or old is None or new is None:
+        text = " ".join((new_text or old_text or "").split()[:ADDED_PREVIEW_WORDS])
+        summary = f"{number} was {status} ('{text}…')"
+        return item.model_copy(update={"old_text": old_text, "new_text": new_text, "summary": summary})
+    if status == "unchanged" or old_text is None or new_text is None:
         return item
-    ops, noise = word_diff(old.text, new.text)
-    detail = _subclause_detail(number, old_all, new_all) if status == "changed" else SubclauseDetail()
-    return item.model_copy(update={"ops": ops, "noise": noise, "subclauses": detail})
+    ops, noise = word_diff(old_text, new_text)
+    if status != "changed":
+        return item.model_copy(update={"ops": ops, "noise": noise})
+    detail = _subclause_detail(number, *versions, text_of)
+    added = {c.number: text_of(c) for c in versions[1] if c.number in detail.added}
+    said = describe_change(
+        old_text.split(), new_text.split(), [op.span() for op in ops], detail.model_dump(), added
+    )
+    summary = f"{number}: {said}" if said else ""
+    return item.model_copy(update={"ops": ops, "noise": noise, "subclauses": detail, "summary": summary})
 
 
-def _subclause_detail(number: str, old: Sequence[Clause], new: Sequence[Clause]) -> SubclauseDetail:
+def _clause_text(clause: Clause) -> str:
+    return clause.text
+
+
+def _subclause_detail(
+    number: str, old: Sequence[Clause], new: Sequence[Clause], text_of: TextOf
+) -> SubclauseDetail:
     """Sub-clauses of ``number`` added, removed or changed (noise ignored)."""
-    before = {c.number: c.text for c in old if c.is_subclause and top_level(c.number) == number}
-    after = {c.number: c.text for c in new if c.is_subclause and top_level(c.number) == number}
+    before = {c.number: text_of(c) for c in old if c.is_subclause and top_level(c.number) == number}
+    after = {c.number: text_of(c) for c in new if c.is_subclause and top_level(c.number) == number}
     detail = SubclauseDetail()
     for sub in _union(after, before):
         status = classify(before.get(sub), after.get(sub))

@@ -47,6 +47,33 @@ ACT_RE = re.compile(
     r"\b(?:[Ss]ections?\s+(?P<sec>\d+[A-Z]?(?:\(\w+\))*(?:\s+or\s+\d+[A-Z]?(?:\(\w+\))*)?)\s+"
     r"of\s+)?the\s+(?P<act>(?:[A-Z][a-z]+\s+){1,4}Act\s+\d{4})"
 )
+# The SEC appendices (M, N, P) refer to the main body ('Section L4.5 of the Code', 'in accordance
+# with L11.6', 'Sections L11.5 - L11.7 of the SEC'), to its appendices ('Appendix B of the Code', 'SEC
+# Appendix M'), to themselves ('Appendix F of this document', 'section 2.3.1.9d) of this document')
+# and to one another by name ('the SMKI Interface Design Specification').
+SEC_MAIN_ID = r"[A-Z]\d{1,2}(?:\.\d+)*"
+THE_CODE = r"(?:the\s+(?:Code|SEC|Smart\s+Energy\s+Code))"
+SEC_MAIN_RE = re.compile(
+    rf"\b(?:SEC\s+)?Sections?\s+(?P<a>{SEC_MAIN_ID})(?:\s*(?:–|-|to|and)\s*(?P<b>{SEC_MAIN_ID}))?\b"
+    rf"(?:\s+of\s+{THE_CODE})?"
+    rf"|\b(?P<c>{SEC_MAIN_ID}\.\d+)\s+of\s+{THE_CODE}|(?<=accordance with )(?P<d>[A-Z]\d{{1,2}}\.\d+)\b"
+)
+SEC_APPENDIX_REF_RE = re.compile(
+    rf"\b(?:SEC\s+Appendix\s+(?P<sec>[A-Z])|Appendix\s+(?P<code>[A-Z])\s+(?:of|to)\s+{THE_CODE}"
+    r"|Appendix\s+(?P<own>[A-Z])(?:\s+(?:of|to)\s+this\s+document)?)\b"
+)
+OWN_SECTION_RE = re.compile(
+    r"\b[Ss]ections?\s+(?P<num>\d+(?:\.\d+)*)(?P<sub>[a-z]\))?(?:\s+to\s+(?P<to>\d+(?:\.\d+)*))?"
+    r"\s+of\s+this\s+document"
+)
+SEC_APPENDIX_NAMES = {  # longest first: 'SMKI Repository Code of Connection' is not N
+    "SMKI Repository Code of Connection": "SEC-P",
+    "SMKI Code of Connection": "SEC-N",
+    "SMKI Interface Design Specification": "SEC-M",
+}
+SEC_APPENDIX_NAME_RE = re.compile(
+    r"(?<!Repository )\b(?P<name>" + "|".join(map(re.escape, SEC_APPENDIX_NAMES)) + r")\b"
+)
 SPEC_SECTION_RE = re.compile(
     rf"\b(?P<this>this\s+)?Sections?\s+(?P<num>{SPEC_SECTION})\b\**(?:\s+(?:of|in)\s+(?:the\s+)?"
     r"(?P<of>GBCS|SMETS|CHTS|this\s+document|this\s+guidance(?:\s+note)?))?"

@@ -11,7 +11,9 @@ Edges keep their natural direction (``source`` makes the statement about ``targe
   ("The requirement in paragraph 39.1 is subject to paragraphs 39.3 ..." in 39.2), the edge is
   39.1 -subject_to-> 39.3 with ``via='ESL 39.2'``, and 39.2 keeps a ``refers_to`` edge;
 - ``defines_term_used_in``: definitions clause -> clause using one of its multi-word capitalised
-  terms, within the same document ('ESL 39.22' -> 'ESL 39.1' for "Relevant Smart Metering System");
+  terms, within the same document ('ESL 39.22' -> 'ESL 39.1' for "Relevant Smart Metering System"),
+  and from a licence's general glossary to every other document of that licence ('ESL 1.3' ->
+  'ESL 40.1' for "HAN Date"), unless the document defines the term itself;
 - quoted edges from guidance (``secondary``, ``via`` the guidance clause): a provision the guidance
   quotes -> the instruments named in the quotation ('SEC F4.3' -> 'GBCS' via 'SMDA-266 2.5').
 
@@ -44,6 +46,7 @@ from clausetrace.trace.references import Reference, condition_of, document_refer
 from clausetrace.trace.view import DocGraph, View, instrument, points_at, unique
 
 TERM_WORD_RE = re.compile(r"^[A-Z][\w’'-]*$")
+LICENCE_WIDE_RE = re.compile(r"^In this licence\b")
 
 
 class TraceGraph:
@@ -59,6 +62,10 @@ class TraceGraph:
         self._docs = [
             _build_doc(doc, None if stored is None else stored.get(doc.source.id, [])) for doc in docs
         ]
+        for glossary in [d.doc for d in self._docs if _licence_wide(d.doc)]:
+            for graph in self._docs:
+                if graph.doc is not glossary and graph.doc.source.prefix == glossary.source.prefix:
+                    graph.edges = _merge(graph.edges + _glossary_edges(glossary, graph.doc))
         self._views: dict[str | None, View] = {}
 
     @cached_property
@@ -142,12 +149,13 @@ class TraceGraph:
                 raise ClausetraceError(f"No document has version '{version}'.")
             chosen: dict[str, DocGraph] = {}
             for d in sorted(self._docs, key=lambda d: (d.doc.source.date, d.doc.source.version)):
-                key = _document_key(d.doc)
+                key = d.doc.source.document
                 if key not in chosen or chosen[key].doc.source.version != version:
                     chosen[key] = d
             docs = list(chosen.values())
             nodes = {a: (c, d.doc) for d in docs for a, c in d.nodes.items()}
             conditions = {f"{c.prefix} {condition_of(c.number)}" for c, _ in nodes.values()}
+            conditions |= {c.prefix for c, _ in nodes.values()}  # a whole document: 'SEC-M'
             edges = [
                 e.model_copy(update={"in_corpus": _in_corpus(e.target, nodes, conditions)})
                 for d in docs
@@ -266,6 +274,47 @@ def _definition_edges(doc: ParsedDocument, graph: DocGraph) -> list[Edge]:
     return list(edges.values())
 
 
+def _licence_wide(doc: ParsedDocument) -> bool:
+    """A licence's general glossary ('1.3 In this licence, unless the context otherwise requires:')."""
+    holders = {d.number for d in doc.definitions}
+    return any(c.number in holders and LICENCE_WIDE_RE.match(c.text) for c in doc.clauses)
+
+
+def _glossary_edges(glossary: ParsedDocument, doc: ParsedDocument) -> list[Edge]:
+    """Licence-wide definitions -> each clause of another document of the licence using one of the
+    terms (a term the document defines itself is left to its own definition)."""
+    own = {d.term for d in doc.definitions}
+    terms = {d.term: d for d in glossary.definitions if _is_precise_term(d.term) and d.term not in own}
+    if not terms:
+        return []
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(map(re.escape, sorted(terms, key=len, reverse=True))) + r")(?![\w-])"
+    )
+    edges: dict[tuple[str, str], Edge] = {}
+    for m in pattern.finditer(doc.text):
+        user, detail = _owner(doc, m.start(), m.end(), nodes_only=True), _owner(doc, m.start(), m.end())
+        if user is None or detail is None:
+            continue
+        d = terms[m.group(1)]
+        edges.setdefault(
+            (user.anchor, d.term),
+            Edge(
+                source=f"{d.prefix} {top_level(d.number)}",
+                target=user.anchor,
+                relation="defines_term_used_in",
+                text=d.term,
+                start=m.start(),
+                end=m.end(),
+                doc_id=doc.source.id,
+                version=doc.source.version,
+                source_detail=d.anchor,
+                target_detail=detail.anchor,
+                term=d.term,
+            ),
+        )
+    return list(edges.values())
+
+
 def _is_precise_term(term: str) -> bool:
     """Multi-word, every word capitalised: 'Relevant Smart Metering System', 'Non-MB Consumer'."""
     words = term.split()
@@ -307,12 +356,6 @@ def _merge(edges: list[Edge]) -> list[Edge]:
 
 
 # --- small helpers --------------------------------------------------------------------------------
-def _document_key(doc: ParsedDocument) -> str:
-    """Versions of one document share this key: 'ESL 39', 'SMDA-266'."""
-    cond = doc.source.condition
-    return f"{doc.source.prefix} {cond}" if cond else f"{doc.source.prefix} {doc.source.title}"
-
-
 def _in_corpus(target: str, nodes: Mapping[str, object], conditions: set[str]) -> bool:
     """A clause of the view, or a condition/part of one ('ESL 39', 'ESL 49 Part A')."""
     if target in nodes or target in conditions:

@@ -44,12 +44,17 @@ from clausetrace.trace.grammar import (
     MAX_RANGE,
     MODAL_RE,
     NOT_APPLY_RE,
+    OWN_SECTION_RE,
     PARAGRAPH_RE,
     PART_LEAD_RE,
     PART_RE,
     RANGE_GAP_RE,
     RANGE_PARTS_RE,
+    SEC_APPENDIX_NAME_RE,
+    SEC_APPENDIX_NAMES,
+    SEC_APPENDIX_REF_RE,
     SEC_ID,
+    SEC_MAIN_RE,
     SEC_SECTION_RE,
     SENTENCE_END_RE,
     SPEC_INSTRUMENTS,
@@ -123,6 +128,10 @@ def document_references(doc: ParsedDocument) -> list[Reference]:
 
 
 # --- finders ----------------------------------------------------------------------------------
+SEC_APPENDIX_PREFIX = "SEC-"
+RFC_BEFORE_RE = re.compile(r"\bRFC\s*\d+\s+$")
+
+
 def _find_hits(clause: Clause, guidance: bool) -> list[_Hit]:
     """Run the finders in priority order; a later finder never takes claimed text."""
     text, own = clause.text, clause.prefix
@@ -130,6 +139,7 @@ def _find_hits(clause: Clause, guidance: bool) -> list[_Hit]:
     licence_ctx = _licence_context(clause) if guidance else own
     found: list[_Hit] = []
     finders = [
+        lambda: _sec_appendix_hits(text, own) if own.startswith(SEC_APPENDIX_PREFIX) else [],
         lambda: _paragraph_hits(text, own if not guidance else "ESL"),
         lambda: _licence_condition_hits(text, licence_ctx),
         lambda: _condition_hits(text, own if not guidance else "ESL", cond),
@@ -202,6 +212,32 @@ def _sec_section_hits(text: str) -> list[_Hit]:
     return hits
 
 
+def _sec_appendix_hits(text: str, own: str) -> list[_Hit]:
+    """A SEC appendix's references: the main body ('Section L4.5 of the Code' -> 'SEC L4.5'), SEC
+    appendices ('Appendix B of the Code' -> 'SEC-B', the 'SMKI Code of Connection' -> 'SEC-N') and
+    its own parts ('Appendix F of this document' -> 'SEC-M F', 'section 2.3.1.9d)' -> '(d)')."""
+    hits = []
+    for m in SEC_MAIN_RE.finditer(text):
+        ids = [i for i in (m["a"], m["b"], m["c"], m["d"]) if i]
+        targets = expand_range(ids[0], ids[1]) if len(ids) == 2 else ids
+        hits.append(_Hit(m.start(), m.end(), tuple(dict.fromkeys(f"SEC {i}" for i in targets)), "SEC"))
+    for m in SEC_APPENDIX_REF_RE.finditer(text):
+        target = f"{own} {m['own']}" if m["own"] else f"SEC-{m['sec'] or m['code']}"
+        hits.append(_Hit(m.start(), m.end(), (target,), target.split()[0]))
+    for m in OWN_SECTION_RE.finditer(text):
+        numbers = (
+            expand_range(m["num"], m["to"])
+            if m["to"]
+            else [m["num"] + (f"({m['sub'][0]})" if m["sub"] else "")]
+        )
+        hits.append(_Hit(m.start(), m.end(), tuple(f"{own} {n}" for n in numbers), own))
+    for m in SEC_APPENDIX_NAME_RE.finditer(text):
+        target = SEC_APPENDIX_NAMES[m["name"]]
+        if target != own:
+            hits.append(_Hit(m.start(), m.end(), (target,), target))
+    return sorted(hits, key=lambda h: (h.start, -h.end))
+
+
 def _act_hits(text: str) -> list[_Hit]:
     """'section 7 of the Gas Act 1986', 'the Data Protection Act 2018'."""
     hits = []
@@ -217,6 +253,8 @@ def _spec_section_hits(text: str, own: str) -> list[_Hit]:
     """'Section 2.2 of GBCS', 'Section 3.1 of this guidance note'; bare ones wait for context."""
     hits = []
     for m in SPEC_SECTION_RE.finditer(text):
+        if RFC_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # 'RFC 7468 Section 3': a section of a standard, not of a document here
         where = m.group("of") or ""
         instrument = own if where.startswith("this") else where
         hits.append(_Hit(m.start(), m.end(), (m.group("num"),), instrument, section=True))

@@ -41,6 +41,15 @@ PARSE_ROWS = [
     pytest.param("SMDA266 3", ("SMDA-266", "3"), id="guidance-glued-top"),
     pytest.param("39.1", (None, "39.1"), id="no-prefix"),
     pytest.param("F12.4", (None, "F12.4"), id="no-prefix-sec"),
+    pytest.param("SEC-N 1.1", ("SEC-N", "1.1"), id="sec-appendix"),
+    pytest.param("SEC Appendix N 1.1", ("SEC-N", "1.1"), id="sec-appendix-words"),
+    pytest.param("Appendix N paragraph 2.1.2", ("SEC-N", "2.1.2"), id="appendix-paragraph"),
+    pytest.param("SEC Appendix M 2.2", ("SEC-M", "2.2"), id="appendix-m"),
+    pytest.param("sec-m 2.3.1.10", ("SEC-M", "2.3.1.10"), id="four-levels"),
+    pytest.param("SEC-N 3.1.3 (b)", ("SEC-N", "3.1.3(b)"), id="appendix-item"),
+    pytest.param("SEC-N A", ("SEC-N", "A"), id="inner-appendix"),
+    pytest.param("SEC-M Appendix H", ("SEC-M", "H"), id="inner-appendix-word"),
+    pytest.param("SEC-P 0", ("SEC-P", "0"), id="opening-section"),
 ]
 
 

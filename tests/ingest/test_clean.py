@@ -10,6 +10,10 @@ from clausetrace.models import Page, Source
 from ingest.clean import (
     CLEANING_STEPS,
     DEFAULT_STEPS,
+    PAGING_STEPS,
+    REPAIR_STEP,
+    SEC_STEPS,
+    clean_document,
     clean_pages,
     drop_contents,
     drop_page_footers,
@@ -23,8 +27,11 @@ HEADER = "Electricity Supply Standard Licence Conditions"
 
 
 def test_registry_names_match_functions() -> None:
-    assert DEFAULT_STEPS == tuple(CLEANING_STEPS)
+    registered = {*CLEANING_STEPS, *PAGING_STEPS, REPAIR_STEP}
+    assert set(DEFAULT_STEPS) | set(SEC_STEPS) == registered
+    assert DEFAULT_STEPS[-1] == SEC_STEPS[-1] == REPAIR_STEP  # the repair runs last, on the joined text
     assert all(CLEANING_STEPS[name].__name__ == name for name in CLEANING_STEPS)
+    assert all(PAGING_STEPS[name].__name__ == name for name in PAGING_STEPS)
 
 
 def test_strip_provenance_header() -> None:
@@ -139,10 +146,13 @@ def test_unknown_step_is_refused() -> None:
 @pytest.mark.corpus
 def test_real_file_header_and_contents_are_gone(corpus_dir: Path, source_by_id: dict[str, Source]) -> None:
     esl = source_by_id["esl-39-2025-08-01"]
-    text, _ = clean_pages(load_text(corpus_dir / str(esl.file)))
+    cleaned = clean_document(load_text(corpus_dir / str(esl.file)))
+    text = cleaned.text
     assert text.startswith("Condition 39. Smart Metering System")
     assert "Text provenance" not in text and "-----" not in text
-    assert "install ed" in text  # artefacts stay verbatim
+    assert "install ed" not in text  # split words are joined, and the text layer is remembered
+    assert "install ed" in {repair.original for repair in cleaned.repairs}
+    assert all(text[r.start : r.end] == r.original.replace(" ", "") for r in cleaned.repairs)
     smda = source_by_id["smda-266-v1.0"]
     text, _ = clean_pages(load_text(corpus_dir / str(smda.file)))
     assert "Table of Contents" not in text

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clausetrace.errors import NoClausesFoundError
+from clausetrace.errors import NoClausesFoundError, NoDefinitionsFoundError
 from clausetrace.models import Clause, ParsedDocument, Source
 from ingest import parse_document
 from ingest.anchors import licence_key, outline_key
@@ -16,6 +16,9 @@ from ingest.segment import segment
 
 ESL_39 = [f"39.{n}" for n in range(1, 24)]
 EXPECTED_TOP = {
+    "esl-1-2025-08-01": ["1.1", "1.2", "1.3"],
+    "esl-39-2019-08-03": ESL_39[:-1],  # 39.23 was added later
+    "esl-48-2019-08-03": [f"48.{n}" for n in range(1, 12)],
     "esl-39-2022-04-14": ESL_39,
     "esl-39-2025-08-01": ESL_39,
     "esl-39a-2025-08-01": [f"39A.{n}" for n in range(1, 10)],
@@ -47,6 +50,8 @@ EXPECTED_TOP = {
 }
 SMDA_SECTIONS = ["1", "2", *[f"2.{n}" for n in range(1, 10)], "3", "3.1", "3.2", "3.3", "4"]
 LICENCE_IDS = [
+    "esl-1-2025-08-01",
+    "esl-39-2019-08-03",
     "esl-39-2022-04-14",
     "esl-39-2025-08-01",
     "esl-39a-2025-08-01",
@@ -61,6 +66,7 @@ LICENCE_IDS = [
     "esl-46-2025-08-01",
     "esl-46a-2025-08-01",
     "esl-47-2025-08-01",
+    "esl-48-2019-08-03",
     "esl-48-2022-04-14",
     "esl-48-2025-08-01",
     "esl-49-2025-08-01",
@@ -484,3 +490,24 @@ def test_generated_outline_spans(document: tuple[str, list[str]]) -> None:
     assert_spans(ParsedDocument(source=SPEC, text=text, clauses=clauses))
     keys = [outline_key(c.number) for c in clauses]
     assert keys == sorted(keys)
+
+
+@pytest.mark.corpus
+def test_condition_1_glossary(parsed) -> None:
+    doc = parsed("esl-1-2025-08-01")
+    assert [c.number for c in doc.clauses if not c.is_subclause] == ["1.1", "1.2", "1.3"]
+    terms = {d.term: d for d in doc.definitions}
+    assert len(doc.definitions) >= 220 and {d.number for d in doc.definitions} == {"1.3"}
+    assert terms["HAN Date"].text.startswith("HAN Date means, in respect of each Domestic Premises, the date")
+    assert "main dwelling area of the premises" in terms["HAN Date"].text
+    assert terms["In-Home Display"].text.startswith("In-Home Display (or IHD) means a device")  # '(or IHD)'
+    assert terms["Relevant Electricity Supplier"].text.startswith("Relevant Electricity Supplier in relation")
+    assert terms["Charges for the Supply of Electricity"].number == "1.3"  # connectors inside a term
+    assert terms["Writing"].text.startswith("Writing includes writing")  # a weaker verb after ';'
+    assert {"Smart Metering System", "Domestic Premises", "CH Technical Specification"} <= set(terms)
+
+
+def test_licence_glossary_without_terms_is_refused() -> None:
+    text = "Condition 1. Definitions\n1.1 In this licence, unless the context otherwise requires: see below."
+    with pytest.raises(NoDefinitionsFoundError, match="clause 1.1 .*no defined term"):
+        segment(text, LICENCE)

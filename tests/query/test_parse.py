@@ -19,6 +19,11 @@ MENTIONS = [
     pytest.param("DCC Licence Condition 22.2", ["DCCL 22.2"], id="dcc-licence"),
     pytest.param("gas supply licence condition 33.1", ["GSL 33.1"], id="gas-licence"),
     pytest.param("Who must install smart meters?", [], id="no-anchor"),
+    pytest.param("What does SEC-N 1.1 say?", ["SEC-N 1.1"], id="sec-appendix"),
+    pytest.param("Under SEC Appendix M 2.2, is it accepted?", ["SEC-M 2.2"], id="sec-appendix-words"),
+    pytest.param("What does Appendix N paragraph 2.1.2 require?", ["SEC-N 2.1.2"], id="appendix-paragraph"),
+    pytest.param("SEC Appendix N 1.1 and SLC 48.1", ["SEC-N 1.1", "ESL 48.1"], id="appendix-and-licence"),
+    pytest.param("What does SEC Section A define?", ["SEC A"], id="sec-main-body-section"),
 ]
 
 

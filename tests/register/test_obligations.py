@@ -478,3 +478,78 @@ def test_table_rows_are_short(register: list[Obligation]) -> None:
     assert max(len(r["action"]) for r in rows) <= 90
     row_39_3 = next(r for r in rows if r["anchor"] == "ESL 39.3")
     assert row_39_3["qualifiers"] == "exception to ESL 39.1"
+
+
+# --- the SEC appendices' own voice ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "The DCC shall publish the browsers it supports.",
+            [("DCC", "The DCC", "shall", "publish the browsers it supports")],
+            id="the-dcc-shall",
+        ),
+        pytest.param(
+            "Authorised Subscribers shall submit CSRs in the form set out.",
+            [("Authorised Subscriber", "Authorised Subscribers", "shall", "submit CSRs in the form set out")],
+            id="authorised-subscribers",
+        ),
+        pytest.param(
+            "Any Party or RDP may connect via an Internet connection.",
+            [
+                ("Party", "Any Party", "may", "connect via an Internet connection"),
+                ("RDP", "RDP", "may", "connect via an Internet connection"),
+            ],
+            id="party-or-rdp",
+        ),
+        pytest.param(
+            "The DCC shall not be required to support old browsers.",
+            [("DCC", "The DCC", "exception", "shall not be required to support old browsers")],
+            id="relief",
+        ),
+        pytest.param(
+            "Each DCC Gateway Connection user shall provide a forecast.",
+            [("DCC Gateway Connection User", "Each DCC Gateway Connection user", "shall",
+              "provide a forecast")],
+            id="gateway-user",
+        ),
+        pytest.param("Batched CSRs shall be processed in turn.", [], id="passive-binds-no-one"),
+        pytest.param("One Way Authentication | Means HTTPS whereby the client is not required to log in.", [],
+                     id="glossary-row"),
+    ],
+)  # fmt: skip
+def test_sec_voice(text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    found = hand(text, "SEC-N", "1.1")
+    assert [(o.party, o.party_text, o.modality, o.action) for o in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("an Import Supplier", "Import Supplier"),
+        ("Authorised Responsible Officers", "Authorised Responsible Officer"),
+        ("the ARO", "Authorised Responsible Officer"),
+        ("each Party", "Party"),
+        ("SEC Parties", "Party"),
+        ("the Registration Authority", "Registration Authority"),
+    ],
+)
+def test_normalise_sec_parties(text: str, party: str) -> None:
+    assert normalise_party(text, "SEC-N") == party
+
+
+def test_sec_appendices_in_the_register(register: list[Obligation]) -> None:
+    sec = [o for o in register if o.prefix.startswith("SEC-")]
+    assert {"DCC", "Party", "RDP", "Authorised Subscriber", "DCC Gateway Connection User"} <= {
+        o.party for o in sec
+    }
+    relief = [o for o in sec if o.anchor == "SEC-N 1.1" and o.modality == "exception"]
+    assert [o.party for o in relief] == ["DCC"] and relief[0].action.startswith("shall not be required to")
+    limits = [o for o in sec if o.anchor == "SEC-N 3.1.2" and o.party == "Party"]
+    assert limits[0].action.startswith(
+        "take reasonable steps not to submit more than one Certificate Signing"
+    )
+    assert not any(o.secondary for o in sec) and all(o.action for o in sec)
+    assert not [o for o in sec if o.anchor.endswith((" A", " H", " B")) and "Means" in o.sentence]

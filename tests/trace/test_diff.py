@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from clausetrace.models import ParsedDocument, Source
-from clausetrace.trace.diff import WordOp, classify, diff_versions, noise_key, word_diff
-from ingest import parse_document
+from clausetrace.trace.diff import WordOp, classify, diff_documents, diff_versions, noise_key, word_diff
+from clausetrace.trace.wording import describe_change
+from ingest import ingest_corpus, parse_document
 
 
 # --- noise and word diffs on hand-written strings ----------------------------------------------
@@ -87,7 +88,8 @@ def test_esl_39_2022_to_2025_has_no_change(esl) -> None:
 def test_esl_48_2022_to_2025_differs_only_by_two_text_layer_splits(esl) -> None:
     _, _, old = esl("esl-48-2022-04-14")
     _, _, new = esl("esl-48-2025-08-01")
-    report = diff_versions(old.clauses, new.clauses)
+    assert "und er" not in old.text  # cleaning joined the split word; the diff compares the text layer
+    report = diff_documents(old, new)
     assert report.substantive is False
     assert report.changed == [] and report.added == [] and report.removed == []
     noise = {item.anchor: [(n.old, n.new) for n in item.noise] for item in report.noise_only}
@@ -159,3 +161,65 @@ def test_added_clause_is_reported(esl, tmp_path: Path) -> None:
         ("ESL 48.12", "The licensee must keep a record.")
     ]
     assert report.summary["changed"] == 0 and report.summary["noise_only"] == 0
+
+
+# --- 2019 -> 2025: the first substantive history ------------------------------------------------
+@pytest.fixture(scope="module")
+def history(catalogue, corpus_dir: Path) -> dict[str, ParsedDocument]:
+    """ESL 39 and 48 in every version, parsed together (one vocabulary, as `ingest` does)."""
+    from ingest.sources import pinned
+
+    sources = [s for s in pinned(catalogue) if s.condition in ("39", "48")]
+    docs, problems = ingest_corpus(sources, corpus_dir)
+    assert not problems
+    return {d.source.id: d for d in docs}
+
+
+@pytest.mark.corpus
+def test_esl_39_2019_to_2025_is_substantive_and_said_in_words(history) -> None:
+    report = diff_documents(history["esl-39-2019-08-03"], history["esl-39-2025-08-01"])
+    assert report.substantive
+    changed = {item.anchor: item for item in report.changed}
+    assert {"ESL 39.1", "ESL 39.15"} <= set(changed) and [a.anchor for a in report.added] == ["ESL 39.23"]
+    assert changed["ESL 39.1"].summary == (
+        "39.1: 'Smart Metering System' became 'Relevant Smart Metering System'; "
+        "the deadline '31 December 2020' was replaced by the ARS Specified Date"
+    )
+    said = changed["ESL 39.15"].summary
+    assert (
+        "'in the Metering Equipment Section of a Version of the SME Technical Specification' became" in said
+    )
+    assert (
+        "sub-paragraphs (g) and (h) were added: (g) 'where there is provided at the relevant premises a SAPC"
+        in said
+    )
+    assert changed["ESL 39.15"].subclauses.added == ["39.15(g)", "39.15(h)"]
+    assert report.added[0].summary.startswith("39.23 was added ('For the purposes of this condition:")
+    assert json.loads(report.model_dump_json())["changed"][0]["summary"].startswith("39.1: ")
+
+
+@pytest.mark.corpus
+def test_split_joined_in_one_version_is_still_noise(history) -> None:
+    report = diff_documents(history["esl-48-2019-08-03"], history["esl-48-2025-08-01"])
+    noise = {item.anchor: [(n.old, n.new) for n in item.noise] for item in report.noise_only}
+    assert noise == {"ESL 48.5": [("Dome stic", "Domestic")]}
+    assert [item.anchor for item in report.changed] == ["ESL 48.9", "ESL 48.11"]
+    said = report.changed[0].summary
+    assert said.startswith("48.9: sub-paragraph (b)(iii) was added: 'on or after the date which falls")
+    assert said.endswith("Current Transformer Electricity Meter or an Advanced Meter.'")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        pytest.param("due on or before 31 December 2020 at", "due on or before ARS Specified Date at",
+                     "the deadline '31 December 2020' was replaced by the ARS Specified Date", id="deadline"),
+        pytest.param("a Smart Meter is", "a Relevant Smart Meter is",
+                     "'Smart Meter' became 'Relevant Smart Meter'", id="word-before-a-term"),
+        pytest.param("keep it safe.", "keep it safe and secure.", "'and secure' was added", id="insert"),
+        pytest.param("the rule applies. here", "the rule applies; here", "", id="punctuation-only"),
+    ],
+)  # fmt: skip
+def test_changes_said_in_words(old: str, new: str, said: str) -> None:
+    ops, _ = word_diff(old, new)
+    assert describe_change(old.split(), new.split(), [op.span() for op in ops], {}) == said
