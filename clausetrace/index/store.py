@@ -37,6 +37,7 @@ T = TypeVar("T")
 INDEX_FORMAT = 1
 BM25_DIR = "bm25"
 UBIQUITOUS_SHARE = 0.25
+GLOSSARY_TERMS = 25  # a clause defining this many terms is a glossary, not an answer by itself
 
 
 @dataclass
@@ -102,6 +103,15 @@ class ClauseIndex:
     def vocabulary(self) -> set[str]:
         """Lower-cased words of every indexed document."""
         return {w.lower() for d in self.documents.values() for w in re.findall(r"[A-Za-z]+", d.text)}
+
+    @functools.cached_property
+    def glossary_keys(self) -> set[str]:
+        """Keys of glossary clauses: those holding many definitions (ESL 1.3, a condition's '.22')."""
+        counts: dict[str, int] = {}
+        for d in self.definitions:
+            key = f"{d.anchor}@{d.version}"
+            counts[key] = counts.get(key, 0) + 1
+        return {key for key, n in counts.items() if n >= GLOSSARY_TERMS}
 
     def derived(self, name: str, build: Callable[[ClauseIndex], T]) -> T:
         """A value a later stage computes once from this index (e.g. the query thesaurus)."""

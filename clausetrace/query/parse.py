@@ -22,9 +22,7 @@ from clausetrace.text import content_terms
 
 Intent = Literal["change", "exception", "definition", "who", "may", "when", "impact", "list", "what"]
 
-DEFINITION_CUE = re.compile(
-    r"\b(what (?:is|are|does)|who (?:is|are)|meaning|mean|means|defin\w*|counts? as)\b", re.I
-)
+WHAT_IS_RE = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s*){1,6}\??$", re.I)
 CHANGE_CUE = re.compile(
     r"\b(chang\w*|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|between (?:19|20)\d\d|new in)\b", re.I
 )
@@ -125,11 +123,12 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
     expansions = tuple(e for e in thesaurus.expansions(cleaned) if e not in long_forms)
     terms = frozenset(content_terms(cleaned))
     expanded = terms | content_terms(" ".join(expansions))
-    asks_definition = bool(DEFINITION_CUE.search(cleaned))
+    intent = intent_of(cleaned)
+    asks_definition = intent == "definition" or bool(WHAT_IS_RE.match(cleaned))
     return Query(
         text=cleaned,
         search_text=f"{cleaned} ({'; '.join(long_forms)})" if long_forms else cleaned,
-        intent=intent_of(cleaned),
+        intent=intent,
         mentioned=mentioned,
         indexed=indexed,
         scopes=tuple(a for a in indexed if a not in index.by_anchor),

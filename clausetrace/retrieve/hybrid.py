@@ -138,7 +138,10 @@ class HybridRetriever(BaseRetriever):
     def _fused_hits(self, query: Query) -> list[Hit]:
         """Fused node ranking aggregated to clauses (best node per clause), best first."""
         hits: dict[str, Hit] = {}
+        glossaries = set() if query.asks_definition else self.index.glossary_keys
         for item in self._fuse(self._rankings(query.search_text, " ".join(query.expansions))):
+            if item.node.metadata["key"] in glossaries:
+                continue  # a glossary answers definition questions through its definitions only
             clause = self.index.clauses[item.node.metadata["key"]]
             hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))

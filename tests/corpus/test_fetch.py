@@ -145,8 +145,8 @@ def dest(tmp_path: Path) -> Path:
 def test_mirror_fetches_every_pinned_file(catalogue, corpus_dir, dest):
     sources = pinned(catalogue)
     results = fetch_sources(sources, dest, corpus_dir, progress=False)
-    assert len(sources) == 19
-    assert [r.status for r in results] == ["fetched"] * 19
+    assert len(sources) == 25
+    assert [r.status for r in results] == ["fetched"] * 25
     for source, result in zip(sources, results, strict=True):
         path = dest / str(source.file)
         assert file_sha256(path) == source.sha256 == result.sha256
