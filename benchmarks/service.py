@@ -72,8 +72,8 @@ def _wait_ready(process: subprocess.Popen, log: Path) -> str:
         if process.poll() is not None:
             raise RuntimeError(f"serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         found = SERVING.search(log.read_text())
-        if found and "Uvicorn running" in log.read_text():
-            with httpx.Client(timeout=10) as client:
+        if found and "startup complete" in log.read_text():
+            with httpx.Client(timeout=30) as client:
                 if client.get(f"{found.group(1)}/health").status_code == 200:
                     return found.group(1)
         time.sleep(0.2)
@@ -106,16 +106,22 @@ class Load:
 
 
 def ask_load(
-    url: str, questions: list[str], clients: int, seconds: float, max_requests: int = 10_000
+    url: str,
+    questions: list[str],
+    clients: int,
+    seconds: float,
+    max_requests: int = 10_000,
+    stop: threading.Event | None = None,
 ) -> Load:
-    """`clients` threads POST /ask with the questions in turn until `seconds` or `max_requests` pass."""
-    load, deadline = Load(), time.monotonic() + seconds
+    """`clients` threads POST /ask with the questions in turn until `seconds` pass, `max_requests`
+    are sent or `stop` is set."""
+    load, deadline, stop = Load(), time.monotonic() + seconds, stop or threading.Event()
     counter = iter(range(max_requests))
 
     def client(offset: int) -> None:
         with httpx.Client(base_url=url, timeout=120) as http:
             for n in counter:
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or stop.is_set():
                     return
                 started = time.perf_counter()
                 try:

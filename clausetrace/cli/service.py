@@ -14,9 +14,7 @@ from clausetrace.settings import Settings
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=int, default=8000, show_default=True, help="Port (0: any free one)."
-)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port (0: any free one).")
 @click.option("--slots", type=int, default=None, help="Questions answered at once (default: one per core).")
 @index_option
 def serve(host: str, port: int, slots: int | None, index_dir: Path | None) -> None:

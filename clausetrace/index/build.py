@@ -72,6 +72,7 @@ def build_index(
     root = Path(index_dir)
     with _disk_errors(root), writer_lock(root, note):
         _tidy(root, note)
+        stage("locked")
         nodes, model = corpus_nodes(docs, max_node_words), LocalEmbedding()
         embedded = _embed(nodes, EmbeddingCache(Path(cache_dir)), model, progress)
         stage("embedded")
@@ -200,7 +201,7 @@ def _persist(
     index.storage_context.persist(persist_dir=str(folder))
     stage("vectors")
     bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(10, len(nodes)))
-    bm25.persist(str(folder / BM25_DIR))
+    bm25.persist(str(folder / BM25_DIR), show_progress=False)
     stage("bm25")
     _write_json(folder / "documents.json", [_document_record(d) for d in docs])
     _write_jsonl(folder / "clauses.jsonl", (dataclasses.asdict(c) for d in docs for c in d.clauses))
