@@ -91,7 +91,7 @@ def open_index() -> ClauseIndex | None:
     """
     path = Path(Settings().index_dir)
     try:
-        index = live_index(str(path.resolve())).current()
+        index = live_index(str(path.resolve())).current(wait=True)
     except ClausetraceError as exc:
         st.title("clausetrace")
         st.error(f"No usable index at `{md_escape(str(path))}`: {md_escape(str(exc))}")

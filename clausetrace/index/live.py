@@ -34,13 +34,18 @@ class LiveIndex:
         self._index = self._load(None)
         self.notice = ""  # the last 'index updated: ...' line, '' until the first update
 
-    def current(self) -> ClauseIndex:
-        """The index to answer one question from: the newest published generation once loaded."""
+    def current(self, wait: bool = False) -> ClauseIndex:
+        """The index to answer one question from: the newest published generation once loaded.
+
+        While another caller loads a new generation, returns the previous one at once, or with
+        ``wait`` waits for the new one.
+        """
         live = current_id(self.root)
-        if live and live != self._index.generation and self._switch.acquire(blocking=False):
+        if live and live != self._index.generation and self._switch.acquire(blocking=wait):
             try:
-                self._index = self._load(self._index)
-                self.notice = update_notice(self._index.manifest)
+                if current_id(self.root) != self._index.generation:  # not loaded meanwhile
+                    self._index = self._load(self._index)
+                    self.notice = update_notice(self._index.manifest)
             except ClausetraceError:
                 pass  # replaced again or refused while loading: keep answering from the one we have
             finally:
