@@ -112,10 +112,11 @@ def ask_load(
     seconds: float,
     max_requests: int = 10_000,
     stop: threading.Event | None = None,
+    load: Load | None = None,
 ) -> Load:
     """`clients` threads POST /ask with the questions in turn until `seconds` pass, `max_requests`
-    are sent or `stop` is set."""
-    load, deadline, stop = Load(), time.monotonic() + seconds, stop or threading.Event()
+    are sent or `stop` is set; results go into `load` (watchable while it runs)."""
+    load, deadline, stop = load or Load(), time.monotonic() + seconds, stop or threading.Event()
     counter = iter(range(max_requests))
 
     def client(offset: int) -> None:

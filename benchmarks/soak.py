@@ -103,15 +103,17 @@ def reader(root: Path, work: Path, i: int, max_seconds: float, model) -> None:  
     live, result = LiveIndex(root, warm=False), ReaderResult()
     live._index = load_index(root, embed_model=model).warm()
     questions, deadline = golden_questions(), time.monotonic() + max_seconds
-    (work / f"ready-{i}").touch()
     stop, n = work / "stop", 17 * i
     while not stop.exists() and time.monotonic() < deadline:
         question = questions[n % len(questions)]
         n += 1
         try:
             index = live.current()  # one generation for the whole answer
+            if result.answers == 1:
+                (work / f"ready-{i}").touch()  # answered once from the first generation
             if index.generation not in result.generations:
                 result.generations.append(index.generation)
+                (work / f"seen-{i}-{index.generation}").touch()
             result.unresolved += unresolved_citations(ask(question, index), index)
             result.answers += 1
         except Exception:  # noqa: BLE001  (any failure is what the soak looks for)
@@ -163,7 +165,7 @@ def run_soak(
     try:
         _wait_ready([work / f"ready-{i}" for i in range(readers)], process)
         published = writer(root, docs, cache, rebuilds, keep, pause_s)
-        time.sleep(2 * pause_s + 1)  # every reader asks at least once on the last generation
+        _wait_ready([work / f"seen-{i}-{published[-1]}" for i in range(readers)], process)
     finally:
         stop.touch()
         process.wait(timeout=120)
@@ -172,13 +174,12 @@ def run_soak(
 
 
 def _wait_ready(flags: list[Path], process: subprocess.Popen) -> None:
-    """Wait until every reader has loaded its index (or the readers died)."""
+    """Wait until every reader has touched its flag file (or the readers died)."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     while not all(f.exists() for f in flags):
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("a soak reader did not start")
+            raise RuntimeError(f"soak readers did not get to {flags[0].name}")
         time.sleep(0.2)
-    time.sleep(1)  # a few answers from the first generation
 
 
 def _result(path: Path, process: subprocess.Popen) -> ReaderResult:

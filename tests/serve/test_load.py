@@ -8,11 +8,12 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from benchmarks.service import ask_load, golden_questions, running_server
+from benchmarks.service import Load, ask_load, golden_questions, running_server
 
 REPO = Path(__file__).resolve().parents[2]
 CLIENTS = 16
@@ -30,11 +31,10 @@ def test_sixteen_clients_while_an_ingest_runs(gb_index_dir, corpus_dir, tmp_path
         "CLAUSETRACE_CACHE_DIR": str(REPO / ".cache" / "tests"),
     }
     with running_server(root, REPO / "artifacts" / "serve-load.log") as server:
-        stop, result = threading.Event(), {}
+        stop, load = threading.Event(), Load()
+        options = {"stop": stop, "load": load}
         clients = threading.Thread(
-            target=lambda: result.update(
-                load=ask_load(server.url, golden_questions(), CLIENTS, 240, stop=stop)
-            )
+            target=ask_load, args=(server.url, golden_questions(), CLIENTS, 600), kwargs=options
         )
         clients.start()
         try:
@@ -43,11 +43,12 @@ def test_sixteen_clients_while_an_ingest_runs(gb_index_dir, corpus_dir, tmp_path
                 cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
             )  # fmt: skip
             assert ingest.returncode == 0, ingest.stderr
-            threading.Event().wait(3)  # a few more seconds of questions on the new generation
+            deadline = time.monotonic() + 300
+            while "000002" not in load.generations and time.monotonic() < deadline:
+                time.sleep(0.2)  # until an answer comes from the new generation
         finally:
             stop.set()
             clients.join()
-        load = result["load"]
         assert load.failures == [], load.failures[:5]
         assert load.requests >= CLIENTS and load.generations == {"000001", "000002"}
         assert "index updated: 19 documents" in server.log.read_text()
