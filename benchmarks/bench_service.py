@@ -4,7 +4,8 @@ idle and while `clausetrace ingest` publishes a new generation.
     python benchmarks/bench_service.py [--index index] [--clients 16] [--seconds 30] [--json]
 
 Prints throughput (answers/s), p50/p95 latency per request and the server's peak memory, with the
-machine named. The index root is copied first, so the ingest never touches --index.
+machine named and its load average when the run began (the machine is shared). The index root is
+copied first, so the ingest never touches --index.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Settings().corpus_dir)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "index"
         shutil.copytree(args.index, root)
@@ -81,6 +83,7 @@ def main() -> None:
             peak = server.peak_rss_mb()
     report = {
         "machine": describe(),
+        "load_average_1m": round(load_before, 1),
         "clients": args.clients,
         "idle": figures(idle),
         "during_ingest": figures(busy) | {"ingest_s": round(ingest_s, 1)},

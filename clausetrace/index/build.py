@@ -81,23 +81,36 @@ def build_index(
         generation = next_id(root)
         manifest = _manifest(docs, nodes, max_node_words, list(skipped), embedded, generation)
         manifest.counts |= {"obligations": len(obligations), "references": len(references)}
-        staging = staging_dir(root, generation)
-        try:
-            _persist(staging, docs, nodes, model, stage)
-            _write_jsonl(staging / "obligations.jsonl", (o.model_dump() for o in obligations))
-            _write_jsonl(staging / "references.jsonl", (r.model_dump() for r in references))
-            stage("register")
-            (staging / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-            stage("manifest")
-            publish(root, staging, generation)
-            stage("published")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        _write_generation(root, manifest, docs, nodes, model, (obligations, references), stage)
         pruned = prune(root, keep)
         if pruned:
             note(f"removed old generations {', '.join(pruned)}")
         stage("pruned")
     return manifest
+
+
+def _write_generation(
+    root: Path,
+    manifest: IndexManifest,
+    docs: list[ParsedDocument],
+    nodes: list[TextNode],
+    model: LocalEmbedding,
+    analysis: tuple[list[Obligation], list[Reference]],
+    stage: Stage,
+) -> None:
+    """Write every file of a generation into a staging folder, manifest last, then publish it."""
+    staging = staging_dir(root, manifest.generation)
+    try:
+        _persist(staging, docs, nodes, model, stage)
+        _write_jsonl(staging / "obligations.jsonl", (o.model_dump() for o in analysis[0]))
+        _write_jsonl(staging / "references.jsonl", (r.model_dump() for r in analysis[1]))
+        stage("register")
+        (staging / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+        stage("manifest")
+        publish(root, staging, manifest.generation)
+        stage("published")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # a build that failed leaves nothing behind
 
 
 def _ignore(_: str) -> None:
