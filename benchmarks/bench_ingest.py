@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.machine import describe, peak_rss_mb  # noqa: E402
 from clausetrace.index import build_index  # noqa: E402
 from clausetrace.index.embed import load_sentence_model  # noqa: E402
+from clausetrace.index.generations import live_dir  # noqa: E402
 from clausetrace.index.nodes import corpus_nodes  # noqa: E402
 from clausetrace.settings import Settings  # noqa: E402
 from ingest import ingest_corpus  # noqa: E402
@@ -50,7 +51,7 @@ def run(mirror: Path) -> dict[str, float | str]:
         started = time.perf_counter()
         build_index(docs, index, cache, max_node_words=settings.max_node_words)
         warm_s = time.perf_counter() - started
-        size = folder_mb(index)
+        size = folder_mb(live_dir(index))  # one generation (the previous one is kept beside it)
     return {
         "machine": describe(),
         "documents": len(docs),

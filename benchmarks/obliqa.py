@@ -47,6 +47,7 @@ from benchmarks.obliqa_data import (  # noqa: E402
     to_corpus,
 )
 from clausetrace.index import ClauseIndex, build_index, load_index  # noqa: E402
+from clausetrace.index.generations import current_id  # noqa: E402
 from clausetrace.query import parse_query  # noqa: E402
 from clausetrace.retrieve import HybridRetriever  # noqa: E402
 
@@ -165,7 +166,7 @@ def prepare_index(
     corpus = to_corpus(load_passages(data), load_document_map(data))
     folder = index_dir_for(cache, data_hash(data), max_words)
     started = time.perf_counter()
-    built = rebuild or not (folder / "manifest.json").exists()
+    built = rebuild or current_id(folder) is None
     if built:
         build_index(
             corpus.documents,

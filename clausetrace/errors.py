@@ -90,3 +90,11 @@ class IndexMismatchError(ClausetraceError):
 
 class QuestionRejectedError(ClausetraceError):
     """A question is empty, too long, or otherwise unusable."""
+
+
+class IngestRunningError(ClausetraceError):
+    """Another process holds the writer lock of this index."""
+
+
+class DiskFullError(ClausetraceError):
+    """The disk (or the file size limit) ran out while writing; the live index is unchanged."""

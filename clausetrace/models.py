@@ -185,6 +185,7 @@ class IndexManifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: int = Field(description="Index layout version; a mismatch refuses to load")
+    generation: str = Field(default="", description="Id of the index generation this manifest belongs to")
     clausetrace_version: str
     model: str = Field(description="Embedding model name")
     dimension: int

@@ -17,7 +17,8 @@ class Settings(BaseSettings):
 
     sources_file: Path = Field(default=REPO_ROOT / "corpus" / "sources.toml", description="Corpus catalogue")
     corpus_dir: Path = Field(default=Path("corpus/raw"), description="Fetched documents")
-    index_dir: Path = Field(default=Path("index"), description="Built index folder")
+    index_dir: Path = Field(default=Path("index"), description="Index root (generations + CURRENT pointer)")
+    keep_generations: int = Field(default=3, ge=1, description="Index generations kept (pinned ones too)")
     cache_dir: Path = Field(default=Path(".cache"), description="Embedding cache")
     mirror: Path | None = Field(default=None, description="Local mirror folder used by fetch")
     model: str = Field(default="all-MiniLM-L6-v2", description="Embedding model name")

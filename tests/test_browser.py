@@ -9,17 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.app_fixtures import app_index_dir  # noqa: F401  (session fixture)
+from tests.streamlit_server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
@@ -28,60 +25,17 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-START_TIMEOUT_S = 90
 ANSWER_TIMEOUT_MS = 120_000  # the first question loads the embedding model
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Poll /_stcore/health until the server answers ok; fail with the log if it never does."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
 def server_url(app_index_dir: Path) -> Iterator[str]:  # noqa: F811
     """A running `streamlit run app.py` on a free local port, stopped afterwards."""
     ARTIFACTS.mkdir(exist_ok=True)
-    port, log = free_port(), ARTIFACTS / "streamlit-server.log"
-    env = {
-        **os.environ,
-        "CLAUSETRACE_INDEX_DIR": str(app_index_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, server, log)
+    with streamlit_server(app_index_dir, ARTIFACTS / "streamlit-server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture

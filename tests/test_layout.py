@@ -18,6 +18,7 @@ STAGES = [
     "clausetrace.query",
     "clausetrace.retrieve",
     "clausetrace.answer",
+    "clausetrace.serve",
     "clausetrace.cli",
 ]
 INGEST_PUBLIC = {"ingest", "ingest.sources"}

@@ -52,6 +52,11 @@ def page_ask(index: ClauseIndex) -> None:
     if st.session_state.get("ask_error"):
         st.error(f"Question not accepted: {md_escape(st.session_state.ask_error)}.")
     elif st.session_state.get("answer") is not None:
+        if st.session_state.get("answer_generation") != index.generation:
+            st.caption(
+                f"Answered from index generation {md_escape(st.session_state.answer_generation)}; "
+                "the index has been updated since: ask again for an answer from the current one."
+            )
         show_answer(st.session_state.answer, st.session_state.get("answer_filters", ""))
 
 
@@ -68,6 +73,7 @@ def run_question(index: ClauseIndex, question: str) -> None:
             )
     except QuestionRejectedError as exc:
         st.session_state.ask_error = str(exc)
+    st.session_state.answer_generation = index.generation
     used = [f"{k} {v}" for k, v in filters.items() if v]
     st.session_state.answer_filters = ", ".join(used)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import streamlit as st
 
 from clausetrace.errors import ClausetraceError
-from clausetrace.index import ClauseIndex, load_index, read_manifest
+from clausetrace.index import ClauseIndex, LiveIndex
+from clausetrace.index.live import update_notice
 from clausetrace.models import IndexManifest, Source
 from clausetrace.settings import Settings
 
@@ -77,20 +78,21 @@ def dot_quote(text: str) -> str:
 # ---------------------------------------------------------------- index and state
 
 
-@st.cache_resource(show_spinner="Loading the index (first time only)…", max_entries=2)
-def cached_index(path: str, built_at: str) -> ClauseIndex:
-    """The shared, read-only index (reloaded when the folder is rebuilt), warmed for retrieval."""
-    index = load_index(Path(path))
-    _ = (index.vector_index, index.bm25)  # load model, FAISS and BM25 once, before sessions share them
-    return index
+@st.cache_resource(show_spinner="Loading the index (first time only)…")
+def live_index(root: str) -> LiveIndex:
+    """The shared, read-only index of a root, warmed, following new generations between runs."""
+    return LiveIndex(Path(root))
 
 
 def open_index() -> ClauseIndex | None:
-    """The index, or None after showing how to build it."""
+    """The index generation this script run uses, or None after showing how to build one.
+
+    Checks the pointer on every run; when a new generation is live it is loaded and the session
+    is told once ("index updated: …").
+    """
     path = Path(Settings().index_dir)
     try:
-        manifest = read_manifest(path)
-        return cached_index(str(path.resolve()), manifest.built_at)
+        index = live_index(str(path.resolve())).current(wait=True)
     except ClausetraceError as exc:
         st.title("clausetrace")
         st.error(f"No usable index at `{md_escape(str(path))}`: {md_escape(str(exc))}")
@@ -98,6 +100,11 @@ def open_index() -> ClauseIndex | None:
         st.code(BUILD_COMMANDS, language="bash")
         st.caption("The app reads the index folder named by CLAUSETRACE_INDEX_DIR (default ./index).")
         return None
+    seen = st.session_state.get("generation")
+    if seen is not None and seen != index.generation:
+        st.info(md_escape(update_notice(index.manifest)), icon=":material/update:")
+    st.session_state.generation = index.generation
+    return index
 
 
 def go_to_clause(anchor: str, version: str | None = None) -> None:
@@ -210,6 +217,7 @@ def footer(manifest: IndexManifest) -> None:
     st.caption(
         f"Index: {manifest.counts.get('documents', len(manifest.sources))} documents "
         f"({md_escape(held)}) · {manifest.counts.get('clauses', 0)} clauses · built "
-        f"{md_escape(manifest.built_at)} · model {md_escape(manifest.model)} · "
+        f"{md_escape(manifest.built_at)} (generation {md_escape(manifest.generation)}) · "
+        f"model {md_escape(manifest.model)} · "
         f"clausetrace {md_escape(manifest.clausetrace_version)}"
     )

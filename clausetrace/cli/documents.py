@@ -73,33 +73,40 @@ def ingest(
     index_dir: Path | None,
     as_json: bool,
 ) -> None:
-    """Parse documents into clauses and build the index (atomically)."""
+    """Parse documents into clauses and publish them as a new index generation (atomically)."""
     from clausetrace.index import build_index
+    from clausetrace.index.lock import writer_lock
     from ingest import ingest_corpus
     from ingest.sources import load_catalogue, pinned
 
     settings = Settings()
+    root = index_dir or settings.index_dir
     started = time.perf_counter()
-    sources = [] if no_catalogue else pinned(load_catalogue(settings.sources_file))
-    overrides = {
-        k: v for k, v in {"prefix": prefix, "family": family, "version": version, "title": title}.items() if v
-    }
-    docs, problems = ingest_corpus(sources, settings.corpus_dir, list(paths), **overrides)
-    for line in problems:
-        click.echo(f"skipped: {line}", err=True)
-    if not docs:
-        raise ClausetraceError(
-            "nothing to index: fetch the corpus first (`clausetrace fetch`) "
-            "or give document paths; the previous index is unchanged"
+    with writer_lock(root, _note):  # before parsing: a second ingest stops here, changing nothing
+        sources = [] if no_catalogue else pinned(load_catalogue(settings.sources_file))
+        overrides = {
+            k: v
+            for k, v in {"prefix": prefix, "family": family, "version": version, "title": title}.items()
+            if v
+        }
+        docs, problems = ingest_corpus(sources, settings.corpus_dir, list(paths), **overrides)
+        for line in problems:
+            click.echo(f"skipped: {line}", err=True)
+        if not docs:
+            raise ClausetraceError(
+                "nothing to index: fetch the corpus first (`clausetrace fetch`) "
+                "or give document paths; the previous index is unchanged"
+            )
+        manifest = build_index(
+            docs,
+            root,
+            settings.cache_dir,
+            max_node_words=settings.max_node_words,
+            skipped=problems,
+            progress=not as_json,
+            keep=settings.keep_generations,
+            notice=_note,
         )
-    manifest = build_index(
-        docs,
-        index_dir or settings.index_dir,
-        settings.cache_dir,
-        max_node_words=settings.max_node_words,
-        skipped=problems,
-        progress=not as_json,
-    )
     if as_json:
         emit(manifest)
         return
@@ -108,8 +115,13 @@ def ingest(
         f"Indexed {c['documents']} documents: {c['clauses']} clauses, {c['nodes']} nodes, "
         f"{c['definitions']} definitions, {c.get('obligations', 0)} obligations "
         f"({c['embedded']} embedded, the rest from cache) in {time.perf_counter() - started:.1f}s "
-        f"-> {index_dir or settings.index_dir}"
+        f"-> {root} (generation {manifest.generation})"
     )
+
+
+def _note(line: str) -> None:
+    """A one-line note from the index writer, on stderr."""
+    click.echo(f"note: {line}", err=True)
 
 
 @cli.command()
@@ -145,12 +157,9 @@ def show(anchor: str, version: str | None, as_of: str | None, index_dir: Path | 
 @json_option
 def diff(document: str, old: str, new: str, index_dir: Path | None, as_json: bool) -> None:
     """Compare two versions of a document clause by clause (text-layer noise shown apart)."""
-    from clausetrace.index.lookup import clauses_of
-    from clausetrace.trace.diff import diff_versions
+    from clausetrace.serve.views import version_diff
 
-    index = open_index(index_dir)
-    old_clauses, new_clauses = clauses_of(index, document, old), clauses_of(index, document, new)
-    report = diff_versions(old_clauses, new_clauses, index.extracted)
+    report = version_diff(open_index(index_dir), document, old, new)
     if as_json:
         emit(report)
         return

@@ -10,7 +10,10 @@ from typing import Any
 
 import click
 
+from clausetrace.serve.encode import plain
 from clausetrace.settings import Settings
+
+__all__ = ["emit", "index_option", "json_option", "open_index", "plain"]
 
 Command = Callable[..., Any]
 
@@ -43,18 +46,8 @@ def index_option(command: Command) -> Command:
 
 
 def emit(data: Any) -> None:
-    """Print JSON (pydantic models, lists of them, or plain data)."""
+    """Print JSON (pydantic models, lists of them, or plain data), as the API returns it."""
     click.echo(json.dumps(plain(data), indent=2, ensure_ascii=False))
-
-
-def plain(data: Any) -> Any:
-    if hasattr(data, "model_dump"):
-        return data.model_dump(mode="json")
-    if isinstance(data, list | tuple):
-        return [plain(x) for x in data]
-    if isinstance(data, dict):
-        return {k: plain(v) for k, v in data.items()}
-    return data
 
 
 @functools.cache
@@ -65,5 +58,5 @@ def _loaded(index_dir: Path) -> Any:
 
 
 def open_index(index_dir: Path | None) -> Any:
-    """Load the index (once per process)."""
+    """Load and pin the live index generation (once per process: a command reads one generation)."""
     return _loaded(Path(index_dir or Settings().index_dir))

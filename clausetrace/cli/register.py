@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from clausetrace.anchors import canonical_anchor
 from clausetrace.cli.group import cli
 from clausetrace.cli.options import as_of_option, emit, index_option, json_option, open_index
 
@@ -31,15 +30,10 @@ def obligations(
     as_json: bool,
 ) -> None:
     """List the obligation register: party, modality, action, conditions, clause."""
-    from clausetrace.register import filter_register, to_csv, to_table_rows
+    from clausetrace.register import to_csv, to_table_rows
+    from clausetrace.serve.views import register_rows
 
-    index = open_index(index_dir)
-    rows = filter_register(index.obligations, party=party, prefix=prefix, version=version)
-    if as_of:
-        in_force = index.in_force(as_of)
-        rows = [o for o in rows if o.doc_id in in_force]
-    elif version is None:
-        rows = [o for o in rows if index.is_latest(index.get_clause(o.anchor, o.version))]
+    rows = register_rows(open_index(index_dir), party=party, prefix=prefix, version=version, as_of=as_of)
     if as_json or fmt == "json":
         emit(rows)
     elif fmt == "csv":
@@ -57,7 +51,9 @@ def obligations(
 @json_option
 def trace(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
     """What a clause depends on (exceptions, definitions, instruments) and what refers to it."""
-    result = open_index(index_dir).graph.trace(canonical_anchor(anchor), version)
+    from clausetrace.serve.views import clause_trace
+
+    result = clause_trace(open_index(index_dir), anchor, version)
     if as_json:
         emit(result)
         return
@@ -80,8 +76,10 @@ def trace(anchor: str, version: str | None, index_dir: Path | None, as_json: boo
 @json_option
 def impact(anchor: str, version: str | None, index_dir: Path | None, as_json: bool) -> None:
     """Clauses and obligations that reference or depend on a clause, transitively."""
+    from clausetrace.serve.views import clause_impact
+
     index = open_index(index_dir)
-    result = index.graph.impact(canonical_anchor(anchor), version)
+    result = clause_impact(index, anchor, version)
     if as_json:
         emit(result)
         return

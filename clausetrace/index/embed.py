@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
 from clausetrace.errors import ClausetraceError
+from clausetrace.index.manifest import DIMENSION, MODEL_NAME
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSION = 384
+__all__ = ["DIMENSION", "MODEL_NAME", "EmbeddingCache", "LocalEmbedding", "load_sentence_model"]
+
 BATCH_SIZE = 32
 
 
@@ -44,13 +46,24 @@ def text_hash(text: str) -> str:
 
 
 class LocalEmbedding(BaseEmbedding):
-    """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product)."""
+    """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product).
 
-    _model: Any = PrivateAttr()
+    The weights load on first use, so a build whose vectors are all cached never loads torch.
+    """
+
+    _model: Any = PrivateAttr(default=None)
+    _loading: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(model_name=MODEL_NAME, embed_batch_size=BATCH_SIZE, **kwargs)
-        self._model = load_sentence_model()
+
+    @property
+    def model(self) -> Any:
+        """The SentenceTransformer, loaded once (thread-safe) on first use."""
+        with self._loading:
+            if self._model is None:
+                self._model = load_sentence_model()
+        return self._model
 
     @classmethod
     def class_name(cls) -> str:
@@ -66,7 +79,7 @@ class LocalEmbedding(BaseEmbedding):
         import torch  # loaded with the model already; imported here so `show` never loads torch
 
         torch.set_num_threads(1 if len(texts) == 1 else os.cpu_count() or 1)
-        vectors = self._model.encode(
+        vectors = self.model.encode(
             texts,
             batch_size=BATCH_SIZE,
             normalize_embeddings=True,
@@ -117,7 +130,7 @@ class EmbeddingCache:
     def save(self) -> None:
         """Write the cache atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
+        tmp = self.path.with_name(f"{self.path.stem}.tmp-{os.getpid()}.npz")
         keys = np.array(list(self.vectors), dtype=str)
         vectors = np.stack(list(self.vectors.values())) if self.vectors else np.zeros((0, DIMENSION))
         np.savez(tmp, keys=keys, vectors=vectors.astype(np.float32))

@@ -1,16 +1,16 @@
-"""Load an index folder: check its manifest, rebuild the clause store; refuse a mismatch in one line."""
+"""Load an index generation: pin it, check its manifest, rebuild the clause store; refuse a mismatch
+in one line."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clausetrace import __version__
-from clausetrace.errors import IndexMismatchError, IndexMissingError
-from clausetrace.index.embed import DIMENSION, MODEL_NAME, LocalEmbedding
-from clausetrace.index.store import INDEX_FORMAT, ClauseIndex
+from clausetrace.index.generations import live_dir, pin
+from clausetrace.index.manifest import check_manifest, parse_manifest
+from clausetrace.index.store import ClauseIndex
 from clausetrace.models import (
     Clause,
     Definition,
@@ -22,43 +22,37 @@ from clausetrace.models import (
     Source,
 )
 
+if TYPE_CHECKING:
+    from clausetrace.index.embed import LocalEmbedding
+
 
 def read_manifest(index_dir: Path) -> IndexManifest:
-    """The manifest of an index folder, or a one-line reason why it cannot be used."""
-    path = Path(index_dir) / "manifest.json"
-    if not path.exists():
-        raise IndexMissingError(f"no index at {index_dir}: build one with `clausetrace ingest`")
-    try:
-        manifest = IndexManifest.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise IndexMismatchError(
-            f"{path} is not a clausetrace {__version__} manifest: rebuild with `clausetrace ingest`"
-        ) from None
-    if manifest.format != INDEX_FORMAT:
-        raise IndexMismatchError(
-            f"index format {manifest.format} != {INDEX_FORMAT}: rebuild with `clausetrace ingest`"
-        )
-    if manifest.model != MODEL_NAME or manifest.dimension != DIMENSION:
-        raise IndexMismatchError(
-            f"index built with model {manifest.model} ({manifest.dimension}d), this clausetrace "
-            f"uses {MODEL_NAME} ({DIMENSION}d): rebuild with `clausetrace ingest`"
-        )
-    return manifest
+    """The manifest of the live generation of an index, or a one-line reason why it cannot be used."""
+    folder = live_dir(index_dir)
+    return check_manifest(parse_manifest(folder / "manifest.json"), folder)
 
 
 def load_index(index_dir: Path, embed_model: LocalEmbedding | None = None) -> ClauseIndex:
-    """Load an index built by build_index; refuses another format or model with a one-line reason.
+    """Load the live generation of an index and pin it; refuses another format or model in one line.
 
-    The clause store loads at once; the model, FAISS and BM25 load on first retrieval.
+    index_dir is an index root (its CURRENT generation is loaded) or one generation's folder. The
+    clause store loads at once; the model, FAISS and BM25 load on first retrieval, from the pinned
+    generation, whatever is published meanwhile.
     """
-    index_dir = Path(index_dir)
-    index = ClauseIndex(
-        path=index_dir,
-        manifest=read_manifest(index_dir),
-        documents=_load_documents(index_dir),
-        obligations=[Obligation(**row) for row in _read_jsonl(index_dir / "obligations.jsonl")],
-        references=[Reference(**row) for row in _read_jsonl(index_dir / "references.jsonl")],
-    )
+    folder, lease = pin(Path(index_dir))
+    try:
+        index = ClauseIndex(
+            path=folder,
+            manifest=check_manifest(parse_manifest(folder / "manifest.json"), folder),
+            documents=_load_documents(folder),
+            obligations=[Obligation(**row) for row in _read_jsonl(folder / "obligations.jsonl")],
+            references=[Reference(**row) for row in _read_jsonl(folder / "references.jsonl")],
+            lease=lease,
+        )
+    except BaseException:
+        if lease is not None:
+            lease.close()
+        raise
     if embed_model is not None:
         index.embed_model = embed_model
     return index

@@ -1,5 +1,6 @@
 """The loaded index: clause store, glossary, register and references, with FAISS, BM25 and the
-embedding model loaded lazily from the index folder (``show``/``trace`` never load torch)."""
+embedding model loaded lazily from its pinned generation folder (``show``/``trace`` never load torch
+or llama-index)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from llama_index.core import StorageContext, VectorStoreIndex, load_index_from_storage
-from llama_index.retrievers.bm25 import BM25Retriever
-from llama_index.vector_stores.faiss import FaissVectorStore
-
 from clausetrace.anchors import canonical_anchor
 from clausetrace.errors import ClausetraceError, NoVersionHeldError, UnknownAnchorError
-from clausetrace.index.embed import LocalEmbedding
+from clausetrace.index.generations import Lease
 from clausetrace.models import (
     Clause,
     Definition,
@@ -31,10 +28,13 @@ from clausetrace.models import (
 from clausetrace.text import content_terms
 
 if TYPE_CHECKING:
+    from llama_index.core import VectorStoreIndex
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    from clausetrace.index.embed import LocalEmbedding
     from clausetrace.trace.graph import TraceGraph
 
 T = TypeVar("T")
-INDEX_FORMAT = 1
 BM25_DIR = "bm25"
 UBIQUITOUS_SHARE = 0.25
 GLOSSARY_TERMS = 25  # a clause defining this many terms is a glossary, not an answer by itself
@@ -42,13 +42,17 @@ GLOSSARY_TERMS = 25  # a clause defining this many terms is a glossary, not an a
 
 @dataclass
 class ClauseIndex:
-    """A loaded index: clause store, vector index, BM25 and the embedding model."""
+    """A loaded index generation: clause store, vector index, BM25 and the embedding model.
+
+    ``path`` is the generation folder every lazy load reads; ``lease`` pins it while this lives.
+    """
 
     path: Path
     manifest: IndexManifest
     documents: dict[str, ParsedDocument]
     obligations: list[Obligation] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    lease: Lease | None = field(default=None, repr=False, compare=False)
     clauses: dict[str, Clause] = field(init=False)
     by_anchor: dict[str, list[Clause]] = field(init=False)
     definitions: list[Definition] = field(init=False)
@@ -77,21 +81,33 @@ class ClauseIndex:
         for ob in self.obligations:
             self._obligations_by_key.setdefault(f"{ob.anchor}@{ob.version}", []).append(ob)
 
+    @property
+    def generation(self) -> str:
+        """Id of the generation this index was loaded from ('' for an index built before them)."""
+        return self.manifest.generation
+
     @functools.cached_property
     def embed_model(self) -> LocalEmbedding:
         """The embedding model, loaded on first use (show/trace/diff never need it)."""
+        from clausetrace.index.embed import LocalEmbedding
+
         return LocalEmbedding()
 
     @functools.cached_property
     def vector_index(self) -> VectorStoreIndex:
-        """The FAISS-backed llama-index vector index, loaded on first use."""
+        """The FAISS-backed llama-index vector index, loaded on first use from the pinned folder."""
+        from llama_index.core import StorageContext, load_index_from_storage
+        from llama_index.vector_stores.faiss import FaissVectorStore
+
         vector_store = FaissVectorStore.from_persist_dir(str(self.path))
         storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(self.path))
         return load_index_from_storage(storage, embed_model=self.embed_model)
 
     @functools.cached_property
     def bm25(self) -> BM25Retriever:
-        """The BM25 retriever over the same nodes, loaded on first use."""
+        """The BM25 retriever over the same nodes, loaded on first use from the pinned folder."""
+        from llama_index.retrievers.bm25 import BM25Retriever
+
         return BM25Retriever.from_persist_dir(str(self.path / BM25_DIR), show_progress=False)
 
     @functools.cached_property
@@ -122,6 +138,16 @@ class ClauseIndex:
     def extracted(self, clause: Clause) -> str:
         """A clause's text as the PDF text layer had it (split words unjoined): what diffs compare."""
         return self.documents[clause.doc_id].extracted(clause.start, clause.end)
+
+    def warm(self) -> ClauseIndex:
+        """Load everything a question or a trace needs now (model, FAISS, BM25, graph), not later."""
+        _ = (self.embed_model.model, self.vector_index, self.bm25, self.graph)
+        return self
+
+    def close(self) -> None:
+        """Release the pin on the generation (it may then be pruned); later lazy loads may fail."""
+        if self.lease is not None:
+            self.lease.close()
 
     def source_of(self, clause: Clause) -> Source:
         """The catalogue entry of the document a clause comes from."""

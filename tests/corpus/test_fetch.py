@@ -286,11 +286,11 @@ def test_stalled_download_times_out(source_by_id, dest):
 
 
 def test_refused_connection_fails_clearly(source_by_id, dest):
-    with socket.socket() as sock:  # a loopback port with nobody listening
+    with socket.socket() as sock:  # bound but not listening: refuses, and nobody else can take it
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    source = with_url(source_by_id["esl-40-2025-08-01"], f"http://127.0.0.1:{port}")
-    [result] = fetch_sources([source], dest, progress=False, timeout=5)
+        source = with_url(source_by_id["esl-40-2025-08-01"], f"http://127.0.0.1:{port}")
+        [result] = fetch_sources([source], dest, progress=False, timeout=5)
     assert result.status == "failed" and "cannot connect" in result.message
 
 

@@ -1,4 +1,5 @@
-"""Index: manifest, atomic builds, cache reuse, refusal of mismatched indexes, clause lookup."""
+"""Index: manifest, atomic builds, cache reuse, refusal of mismatched indexes, clause lookup
+(generations, leases and migration: test_generations.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from clausetrace.errors import IndexMismatchError, IndexMissingError, UnknownAnchorError
 from clausetrace.index import build as index_module
 from clausetrace.index import build_index, load_index, read_manifest
+from clausetrace.index.generations import live_dir
 
 
 def test_manifest_describes_the_index(gb_index):
@@ -63,7 +65,7 @@ def test_rebuild_reuses_cached_embeddings_and_keeps_ids(gb_docs, gb_index, tmp_p
 def test_crash_mid_build_keeps_previous_index(gb_docs, gb_index_dir, tmp_path, monkeypatch):
     folder = tmp_path / "index"
     shutil.copytree(gb_index_dir, folder)
-    before = (folder / "manifest.json").read_text()
+    before = read_manifest(folder).model_dump_json()
 
     def crash(*args, **kwargs):
         raise RuntimeError("simulated crash while writing")
@@ -71,7 +73,8 @@ def test_crash_mid_build_keeps_previous_index(gb_docs, gb_index_dir, tmp_path, m
     monkeypatch.setattr(index_module, "_persist", crash)
     with pytest.raises(RuntimeError):
         build_index(gb_docs, folder, tmp_path / "cache")
-    assert (folder / "manifest.json").read_text() == before
+    assert read_manifest(folder).model_dump_json() == before
+    assert [p.name for p in (folder / "generations").iterdir() if ".tmp-" in p.name] == []
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
 
 
@@ -80,13 +83,14 @@ def test_missing_and_mismatched_indexes_are_refused(gb_index_dir, tmp_path):
         read_manifest(tmp_path / "nothing")
     folder = tmp_path / "index"
     shutil.copytree(gb_index_dir, folder)
-    data = json.loads((folder / "manifest.json").read_text())
+    manifest = live_dir(folder) / "manifest.json"
+    data = json.loads(manifest.read_text())
     data["model"] = "bge-small-en-v1.5"
-    (folder / "manifest.json").write_text(json.dumps(data))
+    manifest.write_text(json.dumps(data))
     with pytest.raises(IndexMismatchError, match="bge-small") as error:
         read_manifest(folder)
     assert "\n" not in str(error.value)
     data["model"], data["format"] = "all-MiniLM-L6-v2", 99
-    (folder / "manifest.json").write_text(json.dumps(data))
+    manifest.write_text(json.dumps(data))
     with pytest.raises(IndexMismatchError, match="format 99"):
         read_manifest(folder)
