@@ -18,6 +18,7 @@ STAGES = [
     "clausetrace.query",
     "clausetrace.retrieve",
     "clausetrace.answer",
+    "clausetrace.review",
     "clausetrace.cli",
 ]
 INGEST_PUBLIC = {"ingest", "ingest.sources"}
