@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from clausetrace.cli import documents, questions, register  # noqa: F401  (registers the commands)
+from clausetrace.cli import documents, questions, register, review  # noqa: F401  (registers the commands)
 from clausetrace.cli.group import cli
 from clausetrace.errors import ClausetraceError
 

@@ -162,3 +162,17 @@ def rows_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str] = EXPORT_COL
 def rows_json(rows: Iterable[dict[str, Any]]) -> str:
     """JSON of export rows."""
     return json.dumps(list(rows), indent=2, ensure_ascii=False)
+
+
+def with_review_columns(register_csv: str, index: ClauseIndex, store: ReviewStore, rows: list[Obligation]) -> str:
+    """The obligations CSV (one line per obligation, in order) with review status and reviewer appended."""
+    items, _ = reviewed_register(index, store, rows)
+    by_id = {id(i.obligation): i for i in items}
+    reader = list(csv.reader(io.StringIO(register_csv)))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*reader[0], "review_status", "reviewer"])
+    for line, o in zip(reader[1:], rows, strict=True):
+        item = by_id.get(id(o))
+        writer.writerow([*line, item.status if item else UNREVIEWED, item.review.reviewer if item and item.review else ""])
+    return buffer.getvalue()
