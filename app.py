@@ -19,6 +19,8 @@ from ui.ask import page_ask
 from ui.browse import page_clauses
 from ui.common import footer, init_state, md_escape, open_index, sidebar
 from ui.evaluation import page_evaluation
+from ui.findings import page_findings
+from ui.hierarchy import page_hierarchy
 from ui.obligations import page_obligations
 from ui.trace import page_trace
 
@@ -26,7 +28,8 @@ from ui.trace import page_trace
 
 PAGE_FUNCTIONS: dict[str, Callable[[ClauseIndex], None]] = {
     "Ask": page_ask, "Obligations": page_obligations, "Trace": page_trace,
-    "Clause browser": page_clauses, "Evaluation": page_evaluation,
+    "Clause browser": page_clauses, "Evaluation": page_evaluation, "Hierarchy": page_hierarchy,
+    "Findings": page_findings,
 }  # fmt: skip
 
 

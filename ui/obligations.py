@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from clausetrace.index import ClauseIndex
-from ui.common import chosen, doc_label
+from ui.common import chosen, doc_label, md_escape
 
 # ---------------------------------------------------------------- Obligations
 
@@ -41,7 +41,13 @@ def page_obligations(index: ClauseIndex) -> None:
     if not rows:
         st.info("No obligation matches these filters.")
         return
+    from ui.review import review_panel, reviewed
+
+    result = reviewed(index, rows)
     frame = register_frame(index, rows)
+    if result is not None:
+        status = {id(i.obligation): i for i in result[0]}
+        frame.insert(0, "review", [review_label(status.get(id(o))) for o in rows])
     st.dataframe(
         frame,
         hide_index=True,
@@ -51,9 +57,11 @@ def page_obligations(index: ClauseIndex) -> None:
             "secondary": st.column_config.CheckboxColumn("guidance", help="Read from guidance"),
         },
     )
+    if saved := st.session_state.pop("review_saved", None):
+        st.success(md_escape(saved))
     st.download_button(
         "Download CSV",
-        to_csv(rows),
+        csv_with_reviews(index, rows, to_csv(rows)),
         file_name="obligations.csv",
         mime="text/csv",
         on_click="ignore",
@@ -67,6 +75,27 @@ def page_obligations(index: ClauseIndex) -> None:
     with by_doc:
         st.markdown("**Per document**")
         st.bar_chart(frame["document"].value_counts().rename("obligations"), horizontal=True)
+    if result is not None:
+        review_panel(*result)
+
+
+def review_label(item: Any) -> str:
+    """'accepted · Ada', 'unreviewed', with '(text changed)' when the clause changed since review."""
+    if item is None or item.review is None:
+        return "unreviewed"
+    return f"{item.status} · {item.review.reviewer}" + (" (text changed)" if item.text_changed else "")
+
+
+def csv_with_reviews(index: ClauseIndex, rows: list[Any], register_csv: str) -> str:
+    """The register CSV with review status and reviewer (unchanged if the review store is unusable)."""
+    from clausetrace.errors import ClausetraceError
+    from clausetrace.review.register import with_review_columns
+    from ui.review import review_store
+
+    try:
+        return with_review_columns(register_csv, index, review_store(), rows)
+    except ClausetraceError:
+        return register_csv
 
 
 def register_frame(index: ClauseIndex, rows: list[Any]) -> pd.DataFrame:

@@ -51,7 +51,10 @@ def page_trace(index: ClauseIndex) -> None:
     version = right.selectbox("Version", [LATEST, *reversed(graph.versions)], key="trace_version")
     anchor = st.session_state.get("trace_anchor", "").strip()
     if not anchor:
-        st.info("Pick or type a clause to trace, e.g. ESL 39.1.")
+        st.info("Pick or type a clause to trace, e.g. ESL 39.1. Until then: the hierarchy at a glance.")
+        from ui.hierarchy import show_hierarchy
+
+        show_hierarchy(index, key="trace_h")
         return
     try:
         pinned = None if version == LATEST else version
