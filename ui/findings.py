@@ -43,13 +43,20 @@ def page_findings(index: ClauseIndex) -> None:
     from ui.review import reviewed
 
     st.title("Findings")
-    st.caption("Pin answers and clauses, then export them for drafting: every quote is verbatim and footnoted.")
+    st.caption(
+        "Pin answers and clauses, then export them for drafting: every quote is verbatim and footnoted."
+    )
     a, b = st.columns([3, 1])
     a.text_input("Pin a clause", key="pin_anchor", placeholder="e.g. ESL 48.1")
     b.button("Pin clause", on_click=lambda: pin_clause(index, st.session_state.pin_anchor))
     answer = st.session_state.get("answer")
     if answer is not None and not answer.refused:
-        st.button(f"Pin the last answer: {answer.question[:60]}", key="pin_answer", on_click=pin_answer, args=(index,))
+        st.button(
+            f"Pin the last answer: {answer.question[:60]}",
+            key="pin_answer",
+            on_click=pin_answer,
+            args=(index,),
+        )
     if error := st.session_state.pop("findings_error", None):
         st.error(md_escape(error))
     findings = pinned()

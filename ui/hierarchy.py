@@ -22,6 +22,14 @@ def catalogue(path: str) -> list[Any]:
     return load_catalogue(Settings().sources_file)
 
 
+@st.cache_resource(show_spinner="Reading cross-references…", max_entries=2)
+def hierarchy_graph(_index: ClauseIndex, path: str, built_at: str) -> Any:
+    """The trace graph of the loaded index, from the references stored at ingest (built once)."""
+    from clausetrace.trace.graph import TraceGraph
+
+    return TraceGraph(_index.documents.values(), _index.references)
+
+
 def page_hierarchy(index: ClauseIndex) -> None:
     st.title("Hierarchy")
     show_hierarchy(index, key="h")
@@ -30,9 +38,8 @@ def page_hierarchy(index: ClauseIndex) -> None:
 def show_hierarchy(index: ClauseIndex, key: str = "h") -> None:
     """Picture first, then per level its instruments, duties per party, delivers and impacted."""
     from clausetrace.review.hierarchy import build_hierarchy
-    from ui.trace import cached_graph
 
-    graph = cached_graph(index, str(index.path), index.manifest.built_at)
+    graph = hierarchy_graph(index, str(index.path), index.manifest.built_at)
     st.caption(
         "Licences → SEC main body → technical specifications → GBCS, with guidance beside them. "
         "Boxes are instruments; arrows are the provisions that carry an obligation down a level."
@@ -69,14 +76,18 @@ def show_level(level: Any, key: str) -> None:
             target = inst.first_clause or (inst.quoted_in[0] if inst.quoted_in else None)
             if target:
                 label = f"Open {inst.prefix}" if inst.first_clause else f"Quoted in {target}"
-                st.button(label, key=f"{key}_{level.key}_{inst.prefix}", on_click=go_to_clause, args=(target,))
+                st.button(
+                    label, key=f"{key}_{level.key}_{inst.prefix}", on_click=go_to_clause, args=(target,)
+                )
     if level.parties:
         st.dataframe(pd.DataFrame([{
             "party": p.party, "in corpus": ", ".join(p.primary), "only quoted by guidance": ", ".join(p.secondary),
         } for p in level.parties]), hide_index=True, width="stretch")  # fmt: skip
     if level.delivers or level.impacted:
         a, b = st.columns(2)
-        a.markdown("**Who delivers (SMDA-266 4)**  \n" + "  \n".join(f"· {md_escape(c)}" for c in level.delivers))
+        a.markdown(
+            "**Who delivers (SMDA-266 4)**  \n" + "  \n".join(f"· {md_escape(c)}" for c in level.delivers)
+        )
         b.markdown("**Who is impacted**  \n" + "  \n".join(f"· {md_escape(c)}" for c in level.impacted))
 
 
@@ -89,7 +100,9 @@ def hierarchy_dot(h: Any) -> str:
         lines.append(f"  subgraph cluster_{level.key} {{ label={dot_quote(level.title)}; "
                      f'style="rounded,filled"; fillcolor="{LEVEL_COLOURS[level.key]}"; color="#b0b8c8";')  # fmt: skip
         for inst in level.instruments:
-            count = sum(1 for p in level.parties for a in p.primary + p.secondary if a.startswith(inst.prefix + " "))
+            count = sum(
+                1 for p in level.parties for a in p.primary + p.secondary if a.startswith(inst.prefix + " ")
+            )
             where = "in corpus" if inst.in_corpus else "not in corpus"
             label = f"{inst.prefix}\n{where}\n{count} obligations"
             style = "" if inst.in_corpus else ', style="rounded,dashed,filled", fillcolor="#ffffff"'
@@ -101,7 +114,7 @@ def hierarchy_dot(h: Any) -> str:
     for (a, b), sources in pairs.items():
         names = ", ".join(dict.fromkeys(sources))
         label = names if len(names) < 40 else names[:37] + "…"
-        lines.append(f"  {dot_quote(a)} -> {dot_quote(b)} [label={dot_quote(label)}, color=\"#6a3d9a\"];")
+        lines.append(f'  {dot_quote(a)} -> {dot_quote(b)} [label={dot_quote(label)}, color="#6a3d9a"];')
     quoted = sorted({i.prefix for lv in h.levels for i in lv.instruments if i.quoted_in})
     for prefix in quoted:
         lines.append(f'  "SMDA-266" -> {dot_quote(prefix)} [style=dotted, color="#9e9e9e", arrowhead=none, '

@@ -61,8 +61,16 @@ def page_obligations(index: ClauseIndex) -> None:
         st.success(md_escape(saved))
     st.download_button(
         "Download CSV",
-        csv_with_reviews(index, rows, to_csv(rows)),
+        to_csv(rows),
         file_name="obligations.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Reviewed register (CSV)",
+        csv_with_reviews(index, rows, to_csv(rows)),
+        file_name="obligations-reviewed.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",

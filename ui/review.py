@@ -97,5 +97,7 @@ def save(chosen: Any, status: str, reviewer: str, note: str, fixes: Any, seen: i
         st.error(md_escape(str(exc)))
         return
     st.session_state.review_seen[ident] = saved.revision
-    st.session_state.review_saved = f"{saved.anchor}: {saved.status} by {saved.reviewer} (revision {saved.revision})"
+    st.session_state.review_saved = (
+        f"{saved.anchor}: {saved.status} by {saved.reviewer} (revision {saved.revision})"
+    )
     st.rerun()

@@ -162,6 +162,8 @@ def verify(db: Path | None, index_dir: Path | None, as_json: bool) -> None:
         for problem in report.problems:
             click.echo(f"  {problem}")
     if not report.ok:
-        raise ClausetraceError(f"audit log of {store.path} fails verification: {len(report.problems)} problems")
+        raise ClausetraceError(
+            f"audit log of {store.path} fails verification: {len(report.problems)} problems"
+        )
     if not as_json:
         click.echo(f"audit log ok: {report.rows} rows, head {report.head[:16]}")

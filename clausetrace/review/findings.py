@@ -66,7 +66,9 @@ def _pages(start: int | None, end: int | None) -> str:
     return str(start) if end in (None, start) else f"{start}–{end}"
 
 
-def clause_quote(index: ClauseIndex, anchor: str, version: str | None = None, text: str | None = None) -> Quote:
+def clause_quote(
+    index: ClauseIndex, anchor: str, version: str | None = None, text: str | None = None
+) -> Quote:
     """A quote of a clause (its whole text unless ``text``, a slice of it, is given)."""
     clause = index.get_clause(anchor, version)
     source = index.source_of(clause)
@@ -84,7 +86,9 @@ def clause_finding(index: ClauseIndex, anchor: str, version: str | None = None) 
     """A pinned clause."""
     quote = clause_quote(index, anchor, version)
     heading = index.get_clause(anchor, version).heading
-    return Finding(kind="clause", title=f"{quote.anchor}" + (f" — {heading}" if heading else ""), quotes=[quote])
+    return Finding(
+        kind="clause", title=f"{quote.anchor}" + (f" — {heading}" if heading else ""), quotes=[quote]
+    )
 
 
 def answer_finding(index: ClauseIndex, answer: Any) -> Finding:

@@ -141,7 +141,9 @@ def impact_table(text: str) -> list[tuple[tuple[str, ...], list[str], list[str]]
 
 
 def _table_instrument(cell: str) -> tuple[str, ...]:
-    return next((prefixes for pattern, prefixes in TABLE_INSTRUMENTS if pattern.search(cell) and len(cell) < 40), ())
+    return next(
+        (prefixes for pattern, prefixes in TABLE_INSTRUMENTS if pattern.search(cell) and len(cell) < 40), ()
+    )
 
 
 def build_hierarchy(
@@ -219,7 +221,8 @@ def _level(
 
 def _instrument(index: ClauseIndex, prefix: str, source: Any, quoted_in: list[str]) -> Instrument:
     docs = sorted(
-        (d for d in index.documents.values() if d.source.prefix == prefix), key=lambda d: (d.source.date, d.source.id)
+        (d for d in index.documents.values() if d.source.prefix == prefix),
+        key=lambda d: (d.source.date, d.source.id),
     )
     latest = [d for d in docs if d.source.date == docs[-1].source.date][:1] if docs else []
     first = next((c.anchor for d in latest for c in d.clauses if not c.is_subclause), None)

@@ -118,7 +118,9 @@ def select(
     if not found:
         raise ClausetraceError(f"No obligation of {anchor}@{version} matches; see `clausetrace review list`.")
     listed = "; ".join(f"#{i.item} {i.obligation.party} {i.obligation.modality}" for i in found)
-    raise ClausetraceError(f"{anchor}@{version} holds {len(found)} obligations ({listed}): pick one with --item N.")
+    raise ClausetraceError(
+        f"{anchor}@{version} holds {len(found)} obligations ({listed}): pick one with --item N."
+    )
 
 
 def export_rows(items: Iterable[ReviewedObligation], orphans: Iterable[Review] = ()) -> list[dict[str, Any]]:
@@ -164,7 +166,9 @@ def rows_json(rows: Iterable[dict[str, Any]]) -> str:
     return json.dumps(list(rows), indent=2, ensure_ascii=False)
 
 
-def with_review_columns(register_csv: str, index: ClauseIndex, store: ReviewStore, rows: list[Obligation]) -> str:
+def with_review_columns(
+    register_csv: str, index: ClauseIndex, store: ReviewStore, rows: list[Obligation]
+) -> str:
     """The obligations CSV (one line per obligation, in order) with review status and reviewer appended."""
     items, _ = reviewed_register(index, store, rows)
     by_id = {id(i.obligation): i for i in items}
@@ -174,5 +178,7 @@ def with_review_columns(register_csv: str, index: ClauseIndex, store: ReviewStor
     writer.writerow([*reader[0], "review_status", "reviewer"])
     for line, o in zip(reader[1:], rows, strict=True):
         item = by_id.get(id(o))
-        writer.writerow([*line, item.status if item else UNREVIEWED, item.review.reviewer if item and item.review else ""])
+        writer.writerow(
+            [*line, item.status if item else UNREVIEWED, item.review.reviewer if item and item.review else ""]
+        )
     return buffer.getvalue()

@@ -152,7 +152,9 @@ class ReviewStore:
                 "nothing was written, try again in a moment."
             )
         if isinstance(exc, sqlite3.OperationalError) and "unable to open" in message:
-            return ReviewStoreError(f"Cannot open the review database {self.path}: check the folder is writable.")
+            return ReviewStoreError(
+                f"Cannot open the review database {self.path}: check the folder is writable."
+            )
         return ReviewStoreError(
             f"The review database {self.path} is unreadable ({exc}); it was left untouched: "
             "restore it from a backup or move it aside to start a new one."
@@ -193,7 +195,8 @@ class ReviewStore:
         key, identity = target["clause_key"], target["identity"]
         with self._db(write=True) as con:
             found = con.execute(
-                "SELECT revision, reviewer, at FROM reviews WHERE clause_key=? AND identity=?", (key, identity)
+                "SELECT revision, reviewer, at FROM reviews WHERE clause_key=? AND identity=?",
+                (key, identity),
             ).fetchone()
             current = found[0] if found else 0
             if expected_revision is not None and expected_revision != current:
@@ -217,7 +220,14 @@ class ReviewStore:
         return Review(**{**state, "audit_seq": seq})
 
     def _append(
-        self, con: sqlite3.Connection, at: str, reviewer: str, action: str, key: str, identity: str, payload: dict
+        self,
+        con: sqlite3.Connection,
+        at: str,
+        reviewer: str,
+        action: str,
+        key: str,
+        identity: str,
+        payload: dict,
     ) -> int:
         """Append one hash-chained audit row inside the caller's transaction; returns its seq."""
         head = dict(con.execute("SELECT key, value FROM meta").fetchall())
@@ -248,13 +258,19 @@ class ReviewStore:
             if row["seq"] != expected_seq:
                 problems.append(f"audit row {expected_seq} is missing (next row is {row['seq']})")
             if row["prev_hash"] != prev:
-                problems.append(f"audit row {row['seq']}: previous-hash link broken (row deleted or inserted)")
-            body = {k: row[k] for k in ("seq", "at", "reviewer", "action", "clause_key", "identity", "payload")}
+                problems.append(
+                    f"audit row {row['seq']}: previous-hash link broken (row deleted or inserted)"
+                )
+            body = {
+                k: row[k] for k in ("seq", "at", "reviewer", "action", "clause_key", "identity", "payload")
+            }
             if row_hash(row["prev_hash"], body) != row["hash"]:
                 problems.append(f"audit row {row['seq']}: content does not match its hash (edited)")
             prev = row["hash"]
         if rows and (head.get("head_seq") != str(rows[-1]["seq"]) or head.get("head_hash") != prev):
-            problems.append(f"chain head is row {head.get('head_seq')}, but the log ends at row {rows[-1]['seq']}")
+            problems.append(
+                f"chain head is row {head.get('head_seq')}, but the log ends at row {rows[-1]['seq']}"
+            )
         if not rows and head.get("head_seq"):
             problems.append(f"the audit log is empty but its head says {head['head_seq']} rows")
         problems += self._reviews_match(rows)
@@ -268,7 +284,9 @@ class ReviewStore:
             row = by_seq.get(review.audit_seq)
             state = review.model_dump(exclude={"audit_seq"})
             if row is None or json.loads(row["payload"]) != state:
-                problems.append(f"review of {review.clause_key} ({review.identity}) differs from its audit row")
+                problems.append(
+                    f"review of {review.clause_key} ({review.identity}) differs from its audit row"
+                )
         return problems
 
     # --- findings -----------------------------------------------------------------------------
@@ -306,7 +324,9 @@ def _checked(
     if not reviewer:
         raise ReviewInputError("A review needs the reviewer's name.")
     if len(reviewer) > MAX_REVIEWER or len(note) > MAX_NOTE:
-        raise ReviewInputError(f"Reviewer name (≤ {MAX_REVIEWER}) or note (≤ {MAX_NOTE} characters) too long.")
+        raise ReviewInputError(
+            f"Reviewer name (≤ {MAX_REVIEWER}) or note (≤ {MAX_NOTE} characters) too long."
+        )
     if status == "rejected" and not note:
         raise ReviewInputError("A rejection needs a note saying why.")
     unknown = set(corrections) - set(CORRECTABLE)

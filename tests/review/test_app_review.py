@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 from pathlib import Path
@@ -64,11 +65,10 @@ def test_review_an_obligation_in_the_app_and_markup_in_notes_is_text(app, review
 
 def test_a_stale_review_in_the_app_is_a_conflict(app, review_db):  # noqa: F811
     at = go(app, "Obligations")
-    from clausetrace.review.register import reviewed_register
-    from clausetrace.review.store import ReviewStore
-
     # someone else reviews the item this session is showing, after it was shown
     from clausetrace.index import load_index
+    from clausetrace.review.register import reviewed_register
+    from clausetrace.review.store import ReviewStore
     from ui.review import item_label
 
     loaded = load_index(Path(os.environ["CLAUSETRACE_INDEX_DIR"]))
@@ -100,3 +100,10 @@ def test_findings_pin_a_clause_and_download_word_and_matrix(app):  # noqa: F811
     assert b"[^1]" in downloaded(at, "Download Markdown")
     sheet = load_workbook(io.BytesIO(downloaded(at, "Download matrix XLSX"))).active
     assert sheet["A1"].value == "obligation" and sheet.max_row > 10
+
+
+def test_obligations_csv_with_reviews_carries_status_and_reviewer(app, review_db):  # noqa: F811
+    at = review(go(app, "Obligations"), "Ada", "Accept")
+    rows = list(csv.DictReader(io.StringIO(downloaded(at, "Reviewed register (CSV)").decode())))
+    assert rows[0]["review_status"] == "accepted" and rows[0]["reviewer"] == "Ada"
+    assert {r["review_status"] for r in rows[1:]} == {"unreviewed"}

@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from tests.app_fixtures import APP_SOURCES
-from tests.test_browser import ANSWER_TIMEOUT_MS, ARTIFACTS, REPO, free_port, full_screenshot, page, settle, wait_healthy  # noqa: F401
+from tests.test_browser import (
+    ANSWER_TIMEOUT_MS,
+    ARTIFACTS,
+    REPO,
+    free_port,
+    full_screenshot,
+    settle,
+    wait_healthy,
+)
+from tests.test_browser import page  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 

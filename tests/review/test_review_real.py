@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -101,14 +100,19 @@ def test_review_survives_reingest_and_flags_changed_text(index, store, app_index
     fake = chosen.target() | {"clause_sha256": "0" * 64}
     store.record(fake, "accepted", "Ada")  # as if reviewed against other text
     items, orphans = reviewed_register(index, store)
-    flagged = next(i for i in items if i.identity == chosen.identity and i.obligation.key == chosen.obligation.key)
+    flagged = next(
+        i for i in items if i.identity == chosen.identity and i.obligation.key == chosen.obligation.key
+    )
     assert flagged.text_changed and not orphans
 
 
 def test_review_of_a_clause_no_longer_indexed_is_kept_as_orphaned(index, store):
     from clausetrace.review.register import export_rows, reviewed_register
 
-    gone = item(index, store, "ESL 48.1").target() | {"clause_key": "ESL 48.99@2025-08-01", "anchor": "ESL 48.99"}
+    gone = item(index, store, "ESL 48.1").target() | {
+        "clause_key": "ESL 48.99@2025-08-01",
+        "anchor": "ESL 48.99",
+    }
     store.record(gone, "rejected", "Ada", "<script>alert(1)</script>")
     items, orphans = reviewed_register(index, store)
     assert [o.anchor for o in orphans] == ["ESL 48.99"]

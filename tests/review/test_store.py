@@ -75,7 +75,9 @@ def test_bad_actions_are_refused_and_nothing_is_written(store, status, reviewer,
 def test_a_stale_write_is_a_conflict_naming_who_changed_it(store):
     store.record(TARGET, "accepted", "Ada", expected_revision=0)
     # Grace read the item before Ada's review (revision 0) and now writes
-    with pytest.raises(ReviewConflictError, match=r"reviewed by Ada .*revision 1.* after you read revision 0"):
+    with pytest.raises(
+        ReviewConflictError, match=r"reviewed by Ada .*revision 1.* after you read revision 0"
+    ):
         store.record(TARGET, "rejected", "Grace", "wrong party", expected_revision=0)
     assert store.get(TARGET["clause_key"], TARGET["identity"]).reviewer == "Ada"
     assert len(store.audit()) == 1
