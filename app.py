@@ -19,15 +19,22 @@ from ui.ask import page_ask
 from ui.browse import page_clauses
 from ui.common import footer, init_state, md_escape, open_index, sidebar
 from ui.evaluation import page_evaluation
+from ui.findings import page_findings
+from ui.hierarchy import page_hierarchy
 from ui.obligations import page_obligations
 from ui.trace import page_trace
 
 # ---------------------------------------------------------------- main
 
 PAGE_FUNCTIONS: dict[str, Callable[[ClauseIndex], None]] = {
-    "Ask": page_ask, "Obligations": page_obligations, "Trace": page_trace,
-    "Clause browser": page_clauses, "Evaluation": page_evaluation,
-}  # fmt: skip
+    "Ask": page_ask,
+    "Obligations": page_obligations,
+    "Trace": page_trace,
+    "Clause browser": page_clauses,
+    "Evaluation": page_evaluation,
+    "Hierarchy": page_hierarchy,
+    "Findings": page_findings,
+}
 
 
 def main() -> None:

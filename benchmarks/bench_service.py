@@ -55,8 +55,12 @@ def during_ingest(url: str, root: Path, clients: int, corpus: Path) -> tuple[Loa
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "clausetrace", "ingest", "--index", str(root), "--json"],
-        cwd=REPO, env=env, capture_output=True, check=True, timeout=600,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
     ingest_s = time.perf_counter() - started
     stop.wait(3)
     stop.set()

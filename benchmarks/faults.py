@@ -27,8 +27,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-STAGES = ("locked", "embedded", "analysed", "vectors", "bm25", "documents", "register", "manifest",
-          "renamed", "published", "pruned")  # fmt: skip
+STAGES = (
+    "locked",
+    "embedded",
+    "analysed",
+    "vectors",
+    "bm25",
+    "documents",
+    "register",
+    "manifest",
+    "renamed",
+    "published",
+    "pruned",
+)
 QUESTION = "Does my supplier have to give me an in-home display?"
 ENV = {"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
@@ -125,8 +136,12 @@ def check_live(root: Path, model) -> list[str]:  # noqa: ANN001
     index.close()
     show = subprocess.run(
         [sys.executable, "-m", "clausetrace", "show", "ESL 39.1", "--index", str(root)],
-        cwd=REPO, env=os.environ | ENV, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=REPO,
+        env=os.environ | ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if show.returncode != 0 or "ESL 39.1" not in show.stdout:
         problems.append(f"show failed: {show.stderr.strip()}")
     return problems
@@ -195,8 +210,13 @@ def ingest_with_file_limit(
     env = os.environ | ENV | {"CLAUSETRACE_CORPUS_DIR": str(corpus_dir), "CLAUSETRACE_CACHE_DIR": str(cache)}
     return subprocess.run(
         [sys.executable, "-m", "clausetrace", "ingest", "--index", str(root), "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, preexec_fn=limit,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit,
+    )
 
 
 def main() -> None:

@@ -41,3 +41,12 @@ class Settings(BaseSettings):
         default=0.5, description="Quote a clause only if its best sentence scores this share of the top one"
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted")
+    review_db: Path | None = Field(
+        default=None,
+        description="SQLite file of obligation reviews and findings (default: reviews.sqlite3 beside "
+        "the index folder, so a rebuilt index keeps them)",
+    )
+
+    def review_path(self) -> Path:
+        """Where reviews live: ``review_db``, else ``reviews.sqlite3`` next to the index folder."""
+        return self.review_db or Path(self.index_dir).resolve().parent / "reviews.sqlite3"

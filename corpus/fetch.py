@@ -223,9 +223,15 @@ def _download(
 def _byte_bar(name: str, total: int | None, progress: bool) -> tqdm:
     """A transient bytes progress bar on stderr."""
     return tqdm(
-        total=total, unit="B", unit_scale=True, unit_divisor=1024, leave=False,
-        desc=name[:40], file=sys.stderr, disable=not progress,
-    )  # fmt: skip
+        total=total,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        leave=False,
+        desc=name[:40],
+        file=sys.stderr,
+        disable=not progress,
+    )
 
 
 def _open_url(url: str, timeout: float) -> http.client.HTTPResponse:

@@ -41,12 +41,25 @@ KINDS: tuple[str, ...] = get_args(Kind)
 _SPACE = re.compile(r"\s+")
 _BOUNDARY = (".", "(")
 K_VALUES = (1, 5, 10)
-REQUIRED_METRICS = frozenset({  # the names the evaluation issue fixes; other tools read them
-    "n", "recall_at_1", "recall_at_5", "recall_at_10", "mrr_at_10", "citation_hit_rate",
-    "citation_precision", "party_rate", "answer_contains_rate", "refusal_accuracy",
-    "false_refusal_rate", "latency_ms_p50", "latency_ms_p95",
-    "answer_complete_rate", "party_complete_rate",
-})  # fmt: skip
+REQUIRED_METRICS = frozenset(
+    {  # the names the evaluation issue fixes; other tools read them
+        "n",
+        "recall_at_1",
+        "recall_at_5",
+        "recall_at_10",
+        "mrr_at_10",
+        "citation_hit_rate",
+        "citation_precision",
+        "party_rate",
+        "answer_contains_rate",
+        "refusal_accuracy",
+        "false_refusal_rate",
+        "latency_ms_p50",
+        "latency_ms_p95",
+        "answer_complete_rate",
+        "party_complete_rate",
+    }
+)
 
 
 # ---- anchors ---------------------------------------------------------------------------------

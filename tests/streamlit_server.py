@@ -64,8 +64,19 @@ def streamlit_server(index_dir: Path, log: Path) -> Iterator[str]:
     }
     for _ in range(ATTEMPTS):
         port = free_port()
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                   "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ]
         with log.open("w") as out:
             server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"

@@ -22,9 +22,15 @@ REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = Path(os.environ.get("CLAUSETRACE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ANSWER_TIMEOUT_MS = 120_000  # the first question loads the embedding model
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
@@ -50,9 +56,13 @@ def page(tmp_path: Path) -> Iterator[object]:
 
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, accept_downloads=True, viewport={"width": 1400, "height": 1000},
-        )  # fmt: skip
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            accept_downloads=True,
+            viewport={"width": 1400, "height": 1000},
+        )
         try:
             yield context.new_page()
         finally:

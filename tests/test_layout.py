@@ -19,6 +19,7 @@ STAGES = [
     "clausetrace.retrieve",
     "clausetrace.answer",
     "clausetrace.serve",
+    "clausetrace.review",
     "clausetrace.cli",
 ]
 INGEST_PUBLIC = {"ingest", "ingest.sources"}

@@ -184,8 +184,7 @@ def page_versions(index: ClauseIndex) -> None:
 
 def show_diff(index: ClauseIndex, report: Any, old_doc: Any, new_doc: Any) -> None:
     counts = st.columns(5)
-    for col, status in zip(counts, ("added", "removed", "changed", "noise_only", "unchanged"),
-                           strict=True):  # fmt: skip
+    for col, status in zip(counts, ("added", "removed", "changed", "noise_only", "unchanged"), strict=True):
         col.metric(status.replace("_", " ").capitalize(), report.summary.get(status, 0))
     if not report.substantive:
         st.success(

@@ -17,9 +17,16 @@ from clausetrace.settings import Settings
 
 APP_DIR = Path(__file__).resolve().parent.parent  # the project folder, where app.py lives
 
-PAGES = ("Ask", "Obligations", "Trace", "Clause browser", "Evaluation")
-SLUGS = {"ask": "Ask", "obligations": "Obligations", "trace": "Trace", "clause": "Clause browser",
-         "evaluation": "Evaluation"}  # fmt: skip
+PAGES = ("Ask", "Obligations", "Hierarchy", "Trace", "Clause browser", "Findings", "Evaluation")
+SLUGS = {
+    "ask": "Ask",
+    "obligations": "Obligations",
+    "trace": "Trace",
+    "clause": "Clause browser",
+    "evaluation": "Evaluation",
+    "hierarchy": "Hierarchy",
+    "findings": "Findings",
+}
 ALL = "All"
 LATEST = "Latest"
 BUILD_COMMANDS = """\

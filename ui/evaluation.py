@@ -56,9 +56,16 @@ def show_report(report: Any, path: Path) -> None:
     )
     m = report.metrics
     cards = st.columns(4)
-    for col, (key, label) in zip(cards, [("recall_at_5", "Recall@5"), ("citation_hit_rate",
-                                 "Citation hit rate"), ("refusal_accuracy", "Refusal accuracy"),
-                                 ("latency_ms_p50", "Latency p50 (ms)")], strict=True):  # fmt: skip
+    for col, (key, label) in zip(
+        cards,
+        [
+            ("recall_at_5", "Recall@5"),
+            ("citation_hit_rate", "Citation hit rate"),
+            ("refusal_accuracy", "Refusal accuracy"),
+            ("latency_ms_p50", "Latency p50 (ms)"),
+        ],
+        strict=True,
+    ):
         value = m.get(key)
         col.metric(
             label, "—" if value is None else f"{value:.3f}" if key != "latency_ms_p50" else f"{value:.0f}"
@@ -78,9 +85,24 @@ def show_report(report: Any, path: Path) -> None:
         st.dataframe(pd.DataFrame(report.modes).T, width="stretch")
     st.markdown("**Per question** (failures first)")
     rows = sorted(report.questions, key=failure_order)
-    st.dataframe(pd.DataFrame([{
-        "failed": failure_order(q)[0] == 0, "id": q.id, "question": q.question,
-        "answerable": q.answerable, "refused": q.refused, "hit rank": q.hit_rank,
-        "cited": ", ".join(q.cited), "retrieved": ", ".join(q.retrieved[:5]),
-        "citation precision": q.citation_precision, "latency ms": round(q.latency_ms),
-    } for q in rows]), hide_index=True, width="stretch")  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "failed": failure_order(q)[0] == 0,
+                    "id": q.id,
+                    "question": q.question,
+                    "answerable": q.answerable,
+                    "refused": q.refused,
+                    "hit rank": q.hit_rank,
+                    "cited": ", ".join(q.cited),
+                    "retrieved": ", ".join(q.retrieved[:5]),
+                    "citation precision": q.citation_precision,
+                    "latency ms": round(q.latency_ms),
+                }
+                for q in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

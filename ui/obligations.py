@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from clausetrace.index import ClauseIndex
-from ui.common import chosen, chosen_as_of, doc_label
+from ui.common import chosen, chosen_as_of, doc_label, md_escape
 
 # ---------------------------------------------------------------- Obligations
 
@@ -48,7 +48,13 @@ def page_obligations(index: ClauseIndex) -> None:
     if not rows:
         st.info("No obligation matches these filters.")
         return
+    from ui.review import review_panel, reviewed
+
+    result = reviewed(index, rows)
     frame = register_frame(index, rows)
+    if result is not None:
+        status = {id(i.obligation): i for i in result[0]}
+        frame.insert(0, "review", [review_label(status.get(id(o))) for o in rows])
     st.dataframe(
         frame,
         hide_index=True,
@@ -58,10 +64,20 @@ def page_obligations(index: ClauseIndex) -> None:
             "secondary": st.column_config.CheckboxColumn("guidance", help="Read from guidance"),
         },
     )
+    if saved := st.session_state.pop("review_saved", None):
+        st.success(md_escape(saved))
     st.download_button(
         "Download CSV",
         to_csv(rows),
         file_name="obligations.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "Reviewed register (CSV)",
+        csv_with_reviews(index, rows, to_csv(rows)),
+        file_name="obligations-reviewed.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",
@@ -74,13 +90,45 @@ def page_obligations(index: ClauseIndex) -> None:
     with by_doc:
         st.markdown("**Per document**")
         st.bar_chart(frame["document"].value_counts().rename("obligations"), horizontal=True)
+    if result is not None:
+        review_panel(*result)
+
+
+def review_label(item: Any) -> str:
+    """'accepted · Ada', 'unreviewed', with '(text changed)' when the clause changed since review."""
+    if item is None or item.review is None:
+        return "unreviewed"
+    return f"{item.status} · {item.review.reviewer}" + (" (text changed)" if item.text_changed else "")
+
+
+def csv_with_reviews(index: ClauseIndex, rows: list[Any], register_csv: str) -> str:
+    """The register CSV with review status and reviewer (unchanged if the review store is unusable)."""
+    from clausetrace.errors import ClausetraceError
+    from clausetrace.review.register import with_review_columns
+    from ui.review import review_store
+
+    try:
+        return with_review_columns(register_csv, index, review_store(), rows)
+    except ClausetraceError:
+        return register_csv
 
 
 def register_frame(index: ClauseIndex, rows: list[Any]) -> pd.DataFrame:
     """The register as a table: party, modality, document, anchor, version, action."""
-    return pd.DataFrame([{
-        "party": o.party, "modality": o.modality,
-        "document": doc_label(index.documents[o.doc_id].source) if o.doc_id in index.documents else o.prefix,
-        "anchor": o.anchor, "version": o.version, "action": o.action,
-        "conditions": "; ".join(o.conditions), "secondary": o.secondary,
-    } for o in rows])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "party": o.party,
+                "modality": o.modality,
+                "document": doc_label(index.documents[o.doc_id].source)
+                if o.doc_id in index.documents
+                else o.prefix,
+                "anchor": o.anchor,
+                "version": o.version,
+                "action": o.action,
+                "conditions": "; ".join(o.conditions),
+                "secondary": o.secondary,
+            }
+            for o in rows
+        ]
+    )

@@ -16,9 +16,12 @@ from ui.common import LATEST, dot_quote, go_to_clause, md_escape
 
 
 RELATION_COLOURS = {
-    "subject_to": "#1f5fa8", "exception_to": "#b3541e", "obliges_compliance_with": "#6a3d9a",
-    "defines_term_used_in": "#2e7d32", "refers_to": "#555555",
-}  # fmt: skip
+    "subject_to": "#1f5fa8",
+    "exception_to": "#b3541e",
+    "obliges_compliance_with": "#6a3d9a",
+    "defines_term_used_in": "#2e7d32",
+    "refers_to": "#555555",
+}
 MAX_GRAPH_EDGES = 60
 
 
@@ -51,7 +54,10 @@ def page_trace(index: ClauseIndex) -> None:
     version = right.selectbox("Version", [LATEST, *reversed(graph.versions)], key="trace_version")
     anchor = st.session_state.get("trace_anchor", "").strip()
     if not anchor:
-        st.info("Pick or type a clause to trace, e.g. ESL 39.1.")
+        st.info("Pick or type a clause to trace, e.g. ESL 39.1. Until then: the hierarchy at a glance.")
+        from ui.hierarchy import show_hierarchy
+
+        show_hierarchy(index, key="trace_h")
         return
     try:
         pinned = None if version == LATEST else version
@@ -72,9 +78,13 @@ def anchor_order(anchor: str) -> tuple[str, list[tuple[int, str]]]:
 
 def trace_edges(result: Any) -> list[tuple[str, Any]]:
     """(direction, edge) for every distinct edge of a trace, dependencies first."""
-    groups = [("depends on", result.depends_on), ("refers to", result.refers_to),
-              ("referred to by", result.referred_by), ("guidance", result.guidance),
-              ("term used by", result.terms_used_by)]  # fmt: skip
+    groups = [
+        ("depends on", result.depends_on),
+        ("refers to", result.refers_to),
+        ("referred to by", result.referred_by),
+        ("guidance", result.guidance),
+        ("term used by", result.terms_used_by),
+    ]
     seen, out = set(), []
     for direction, edges in groups:
         for e in edges:
@@ -109,18 +119,45 @@ def show_trace(index: ClauseIndex, result: Any, impact: Any) -> None:
             f"The graph shows the first {MAX_GRAPH_EDGES} of {len(edges)} edges; the table lists them all."
         )
     st.markdown("**Edges**")
-    st.dataframe(pd.DataFrame([{
-        "direction": d, "from": e.source, "relation": e.relation.replace("_", " "), "to": e.target,
-        "in corpus": e.in_corpus, "as written": e.text, "stated in": e.via or e.source_detail,
-        "guidance": e.secondary,
-    } for d, e in edges]), hide_index=True, width="stretch")  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "direction": d,
+                    "from": e.source,
+                    "relation": e.relation.replace("_", " "),
+                    "to": e.target,
+                    "in corpus": e.in_corpus,
+                    "as written": e.text,
+                    "stated in": e.via or e.source_detail,
+                    "guidance": e.secondary,
+                }
+                for d, e in edges
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if impact.items:
         st.markdown("**If this clause changes**, these clauses may need a look (nearest first):")
-        st.dataframe(pd.DataFrame([{
-            "clause": i.anchor, "steps away": i.depth, "reached from": i.reached_from,
-            "relation": i.relation.replace("_", " "), "as written": i.text, "in corpus": i.in_corpus,
-            "guidance": i.secondary,
-        } for i in impact.items]), hide_index=True, width="stretch")  # fmt: skip
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "clause": i.anchor,
+                        "steps away": i.depth,
+                        "reached from": i.reached_from,
+                        "relation": i.relation.replace("_", " "),
+                        "as written": i.text,
+                        "in corpus": i.in_corpus,
+                        "guidance": i.secondary,
+                    }
+                    for i in impact.items
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if result.in_corpus:
         st.button(
             f"Read {result.anchor}",

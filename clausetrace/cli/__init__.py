@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from clausetrace.cli import documents, questions, register, service  # noqa: F401  (registers commands)
+from clausetrace.cli import documents, questions, register, review, service  # noqa: F401  (registers commands)
 from clausetrace.cli.group import cli
 from clausetrace.errors import ClausetraceError
 

@@ -33,11 +33,15 @@ def obligations(
     from clausetrace.register import to_csv, to_table_rows
     from clausetrace.serve.views import register_rows
 
-    rows = register_rows(open_index(index_dir), party=party, prefix=prefix, version=version, as_of=as_of)
+    index = open_index(index_dir)
+    rows = register_rows(index, party=party, prefix=prefix, version=version, as_of=as_of)
     if as_json or fmt == "json":
         emit(rows)
     elif fmt == "csv":
-        click.echo(to_csv(rows), nl=False)
+        from clausetrace.cli.review import review_store
+        from clausetrace.review.register import with_review_columns
+
+        click.echo(with_review_columns(to_csv(rows), index, review_store(index_dir, None), rows), nl=False)
     else:
         for row in to_table_rows(rows):
             click.echo(f"{row['anchor']:<14} {row['party']:<22} {row['modality']:<26} {row['action']}")

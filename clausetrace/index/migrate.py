@@ -16,10 +16,19 @@ from clausetrace.index.generations import current_id, next_id, publish, remove_p
 from clausetrace.index.manifest import check_manifest, parse_manifest
 
 LEGACY_FILES = {
-    "manifest.json", "documents.json", "clauses.jsonl", "definitions.jsonl", "obligations.jsonl",
-    "references.jsonl", "docstore.json", "index_store.json", "default__vector_store.json",
-    "graph_store.json", "image__vector_store.json", "bm25",
-}  # fmt: skip
+    "manifest.json",
+    "documents.json",
+    "clauses.jsonl",
+    "definitions.jsonl",
+    "obligations.jsonl",
+    "references.jsonl",
+    "docstore.json",
+    "index_store.json",
+    "default__vector_store.json",
+    "graph_store.json",
+    "image__vector_store.json",
+    "bm25",
+}
 
 
 def migrate_legacy(root: Path) -> str | None:

@@ -69,7 +69,7 @@ M_STYLE = "Title\nContents\n1 Introduction ........ 5\n1.1 Purpose ...... 5\n"
             [M_STYLE, "1 Introduction\n1.1 Purpose\nText."],
             "1 Introduction\n1.1 Purpose\nText.",
             id="dot-leaders-over-pages",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_title_and_contents_are_dropped(pages: list[str], body: str) -> None:

@@ -511,15 +511,24 @@ def test_table_rows_are_short(register: list[Obligation]) -> None:
         ),
         pytest.param(
             "Each DCC Gateway Connection user shall provide a forecast.",
-            [("DCC Gateway Connection User", "Each DCC Gateway Connection user", "shall",
-              "provide a forecast")],
+            [
+                (
+                    "DCC Gateway Connection User",
+                    "Each DCC Gateway Connection user",
+                    "shall",
+                    "provide a forecast",
+                )
+            ],
             id="gateway-user",
         ),
         pytest.param("Batched CSRs shall be processed in turn.", [], id="passive-binds-no-one"),
-        pytest.param("One Way Authentication | Means HTTPS whereby the client is not required to log in.", [],
-                     id="glossary-row"),
+        pytest.param(
+            "One Way Authentication | Means HTTPS whereby the client is not required to log in.",
+            [],
+            id="glossary-row",
+        ),
     ],
-)  # fmt: skip
+)
 def test_sec_voice(text: str, expected: list[tuple[str, str, str, str]]) -> None:
     found = hand(text, "SEC-N", "1.1")
     assert [(o.party, o.party_text, o.modality, o.action) for o in found] == expected

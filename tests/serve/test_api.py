@@ -73,11 +73,13 @@ def test_ask_filters_are_the_cli_options(http, gb_index_dir):
         ("/obligations?party=DCC&doc=ESL", ("obligations", "--party", "DCC", "--doc", "ESL")),
         ("/trace/ESL%2039.1", ("trace", "ESL 39.1")),
         ("/impact/ESL%2039.3", ("impact", "ESL 39.3")),
-        ("/diff?document=ESL%2048&from=2022-04-14&to=2025-08-01", ("diff", "ESL 48", "--from", "2022-04-14",
-                                                                    "--to", "2025-08-01")),
+        (
+            "/diff?document=ESL%2048&from=2022-04-14&to=2025-08-01",
+            ("diff", "ESL 48", "--from", "2022-04-14", "--to", "2025-08-01"),
+        ),
     ],
     ids=["clause", "obligations", "trace", "impact", "diff"],
-)  # fmt: skip
+)
 def test_every_view_returns_the_same_json_as_the_cli(http, gb_index_dir, path, args):
     response = http.get(path)
     assert response.status_code == 200, response.text
@@ -109,10 +111,24 @@ def test_health_names_the_live_generation(http, gb_index_dir):
         ("GET", "/nowhere", None, 404, "not_found"),
         ("DELETE", "/ask", None, 405, "method_not_allowed"),
     ],
-    ids=["empty", "too-long", "bad-json", "huge-body", "no-question", "bad-k", "extra-field", "not-object",
-         "unknown-anchor", "unknown-version", "huge-anchor", "unknown-diff-version", "diff-missing",
-         "no-route", "wrong-method"],
-)  # fmt: skip
+    ids=[
+        "empty",
+        "too-long",
+        "bad-json",
+        "huge-body",
+        "no-question",
+        "bad-k",
+        "extra-field",
+        "not-object",
+        "unknown-anchor",
+        "unknown-version",
+        "huge-anchor",
+        "unknown-diff-version",
+        "diff-missing",
+        "no-route",
+        "wrong-method",
+    ],
+)
 def test_a_bad_request_gets_one_clear_json_error(http, method, path, body, status, code):
     content = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
     headers = {"content-type": "application/json"} if content else {}

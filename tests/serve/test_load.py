@@ -40,8 +40,12 @@ def test_sixteen_clients_while_an_ingest_runs(gb_index_dir, corpus_dir, tmp_path
         try:
             ingest = subprocess.run(
                 [sys.executable, "-m", "clausetrace", "ingest", "--index", str(root), "--json"],
-                cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-            )  # fmt: skip
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             assert ingest.returncode == 0, ingest.stderr
             deadline = time.monotonic() + 300
             while "000002" not in load.generations and time.monotonic() < deadline:

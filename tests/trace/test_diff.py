@@ -79,8 +79,12 @@ def test_esl_39_2022_to_2025_has_no_change(esl) -> None:
     assert (report.document, report.from_version, report.to_version) == ("ESL 39", "2022-04-14", "2025-08-01")
     assert report.substantive is False
     assert report.summary == {
-        "added": 0, "removed": 0, "changed": 0, "unchanged": len(numbered), "noise_only": 0,
-    }  # fmt: skip
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "unchanged": len(numbered),
+        "noise_only": 0,
+    }
     assert report.unchanged == [c.anchor for c in numbered]
 
 
@@ -104,8 +108,9 @@ def edited(source: Source, path: Path, tmp_path: Path, old: str, new: str, count
     assert raw.count(old) >= count, old
     copy = tmp_path / f"edited-{path.name}"
     copy.write_text(raw.replace(old, new, count), encoding="utf-8")
-    version = source.model_copy(update={"id": f"{source.id}-edited", "version": "2099-01-01",
-                                        "date": "2099-01-01", "file": copy.name})  # fmt: skip
+    version = source.model_copy(
+        update={"id": f"{source.id}-edited", "version": "2099-01-01", "date": "2099-01-01", "file": copy.name}
+    )
     return parsed(version, copy)
 
 
@@ -212,14 +217,22 @@ def test_split_joined_in_one_version_is_still_noise(history) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "said"),
     [
-        pytest.param("due on or before 31 December 2020 at", "due on or before ARS Specified Date at",
-                     "the deadline '31 December 2020' was replaced by the ARS Specified Date", id="deadline"),
-        pytest.param("a Smart Meter is", "a Relevant Smart Meter is",
-                     "'Smart Meter' became 'Relevant Smart Meter'", id="word-before-a-term"),
+        pytest.param(
+            "due on or before 31 December 2020 at",
+            "due on or before ARS Specified Date at",
+            "the deadline '31 December 2020' was replaced by the ARS Specified Date",
+            id="deadline",
+        ),
+        pytest.param(
+            "a Smart Meter is",
+            "a Relevant Smart Meter is",
+            "'Smart Meter' became 'Relevant Smart Meter'",
+            id="word-before-a-term",
+        ),
         pytest.param("keep it safe.", "keep it safe and secure.", "'and secure' was added", id="insert"),
         pytest.param("the rule applies. here", "the rule applies; here", "", id="punctuation-only"),
     ],
-)  # fmt: skip
+)
 def test_changes_said_in_words(old: str, new: str, said: str) -> None:
     ops, _ = word_diff(old, new)
     assert describe_change(old.split(), new.split(), [op.span() for op in ops], {}) == said

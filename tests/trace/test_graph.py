@@ -200,9 +200,14 @@ class TestHierarchyRealCorpus:
 def synthetic(sentences: dict[str, str], version: str = "v1", date: str = "2020-01-01") -> ParsedDocument:
     """A licence condition 90 made of hand-written clauses."""
     source = Source(
-        id=f"esl-90-{version}", title="Test condition", prefix="ESL", family="licence",
-        version=version, date=date, condition="90",
-    )  # fmt: skip
+        id=f"esl-90-{version}",
+        title="Test condition",
+        prefix="ESL",
+        family="licence",
+        version=version,
+        date=date,
+        condition="90",
+    )
     text, clauses = "", []
     for number, sentence in sentences.items():
         start = len(text) + len(number) + 1
