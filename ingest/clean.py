@@ -10,6 +10,7 @@ text that has only page-number lines to show them. Which steps run depends on th
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -142,6 +143,28 @@ def drop_contents(pages: list[str]) -> list[str]:
     return out
 
 
+TABLE_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+CELL_SEPARATOR = " | "
+
+
+def table_cells(pages: list[str]) -> list[str]:
+    """Table rows written as HTML paragraphs or tab-separated cells become one line of plain cells
+    joined by ' | ' (SMDA-266 section 4: instrument | relevant to | impacts), so no markup reaches
+    an answer and the rows stay readable as data."""
+    return ["\n".join(_row(line) for line in page.split("\n")) for page in pages]
+
+
+def _row(line: str) -> str:
+    if "<p>" in line:
+        cells = TABLE_PARAGRAPH.findall(line)
+    elif "\t" in line.strip():
+        cells = line.split("\t")
+    else:
+        return line
+    cells = [" ".join(html.unescape(c).split()) for c in cells]
+    return CELL_SEPARATOR.join(c for c in cells if c)
+
+
 def normalise_whitespace(pages: list[str]) -> list[str]:
     """Unify newlines, squeeze spaces/tabs, strip line ends, keep line breaks (one blank max)."""
     out = []
@@ -164,6 +187,7 @@ CLEANING_STEPS: dict[str, Step] = {
     "tidy_table_rows": tidy_table_rows,
     "join_split_labels": join_split_labels,
     "rebuild_definition_tables": rebuild_definition_tables,
+    "table_cells": table_cells,
     "normalise_whitespace": normalise_whitespace,
 }
 PAGING_STEPS: dict[str, PageStep] = {"split_at_page_numbers": split_at_page_numbers}
@@ -173,6 +197,7 @@ DEFAULT_STEPS: tuple[str, ...] = (
     "drop_running_headers",
     "drop_page_footers",
     "drop_contents",
+    "table_cells",
     "normalise_whitespace",
     REPAIR_STEP,
 )

@@ -54,14 +54,18 @@ def stop(server: subprocess.Popen) -> None:
 
 
 @contextmanager
-def streamlit_server(index_dir: Path, log: Path) -> Iterator[str]:
-    """The URL of a running app over index_dir; its output goes to log."""
-    env = os.environ | {
-        "CLAUSETRACE_INDEX_DIR": str(index_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
+def streamlit_server(index_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """The URL of a running app over index_dir (plus any extra settings); its output goes to log."""
+    env = (
+        os.environ
+        | (extra_env or {})
+        | {
+            "CLAUSETRACE_INDEX_DIR": str(index_dir),
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        }
+    )
     for _ in range(ATTEMPTS):
         port = free_port()
         command = [

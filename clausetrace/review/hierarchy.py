@@ -41,6 +41,7 @@ TABLE_INSTRUMENTS = (
 )
 IMPACT_CELL_RE = re.compile(r"^[\w’' ]{2,30}:\s")
 TAG_RE = re.compile(r"<[^>]+>")
+CELL_SEPARATOR = " | "  # how ingest's table_cells step joins the cells of a table row
 
 
 class Instrument(BaseModel):
@@ -122,11 +123,15 @@ def level_of(prefix: str) -> str | None:
 def impact_table(text: str) -> list[tuple[tuple[str, ...], list[str], list[str]]]:
     """Rows of SMDA-266 section 4: (instrument prefixes, relevant to, non-compliance impacts).
 
-    Reads ``<p>`` cells or tab-separated cells, tags stripped and entities unescaped; a row whose
+    Reads cells as ingest writes them (' | ', see ``ingest.clean.table_cells``), ``<p>`` cells or
+    tab-separated cells, tags stripped and entities unescaped; a row whose
     first cell names no instrument (the heading row, prose) is skipped."""
     rows = []
     for line in text.splitlines():
-        cells = re.findall(r"<p>(.*?)</p>", line, re.S) if "<p>" in line else line.split("\t")
+        if "<p>" in line:
+            cells = re.findall(r"<p>(.*?)</p>", line, re.S)
+        else:
+            cells = line.split(CELL_SEPARATOR) if CELL_SEPARATOR in line else line.split("\t")
         cells = [" ".join(html.unescape(TAG_RE.sub(" ", c)).split()) for c in cells]
         cells = [c for c in cells if c]
         prefixes: list[str] = []

@@ -112,3 +112,12 @@ def test_named_condition_scopes_retrieval(gb_index):
 def test_unknown_clause_number_is_refused_by_name(gb_index):
     answer = ask("What does standard licence condition 39.99 require?", gb_index)
     assert answer.refused and "ESL 39.99" in answer.reason
+
+
+def test_no_answer_shows_table_markup(gb_index):
+    """SMDA-266 section 4 is a table: its rows are plain cells, never '<p>' markup."""
+    answer = ask("Who is affected if devices don't conform to the GBCS?", gb_index)
+    texts = [s.text for s in answer.sentences] + [c.text for c in answer.citations]
+    assert texts and not any("<p>" in t or "</p>" in t for t in texts)
+    table = gb_index.get_clause("SMDA-266 4").text
+    assert "GBCS (SEC Schedule 8) | " in table and "<p>" not in table

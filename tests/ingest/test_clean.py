@@ -158,3 +158,17 @@ def test_real_file_header_and_contents_are_gone(corpus_dir: Path, source_by_id: 
     assert "Table of Contents" not in text
     assert "\t" not in text and "  " not in text
     assert text.count("2.5 Obligations in the Smart Energy Code") == 1
+
+
+def test_table_cells_turn_markup_rows_into_plain_cells():
+    from ingest.clean import table_cells
+
+    page = (
+        "Intro line.\n\tObligations are relevant to\tNon-Compliance Impacts\n"
+        "<p>MAIN BODY SEC</p>\t<p>Energy Suppliers, re testing.</p> <p>DCC &amp; CSPs</p>"
+        "\t<p>Ofgem: effort.</p>"
+    )
+    lines = table_cells([page])[0].split("\n")
+    assert lines[0] == "Intro line."
+    assert lines[1] == "Obligations are relevant to | Non-Compliance Impacts"
+    assert lines[2] == "MAIN BODY SEC | Energy Suppliers, re testing. | DCC & CSPs | Ofgem: effort."

@@ -3,9 +3,6 @@ review made in the browser that is kept across a re-ingest of the index."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,15 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.app_fixtures import APP_SOURCES
+from tests.streamlit_server import streamlit_server
 from tests.test_browser import (
     ANSWER_TIMEOUT_MS,
     ARTIFACTS,
     REPO,
-    free_port,
     full_screenshot,
     page,  # noqa: F401  (fixture)
     settle,
-    wait_healthy,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
@@ -29,42 +25,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
 @contextmanager
 def serve(index_dir: Path, review_db: Path) -> Iterator[str]:
+    """The app over index_dir with its reviews in review_db."""
     ARTIFACTS.mkdir(exist_ok=True)
-    port, log = free_port(), ARTIFACTS / "streamlit-review-server.log"
-    env = {
-        **os.environ,
-        "CLAUSETRACE_INDEX_DIR": str(index_dir),
-        "CLAUSETRACE_REVIEW_DB": str(review_db),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, server, log)
+    log = ARTIFACTS / "streamlit-review-server.log"
+    with streamlit_server(index_dir, log, {"CLAUSETRACE_REVIEW_DB": str(review_db)}) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_hierarchy_of_the_real_corpus_renders(gb_index_dir, page, tmp_path):  # noqa: F811

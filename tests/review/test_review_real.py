@@ -79,9 +79,10 @@ def test_hierarchy_party_filter(index, graph):
             [(("DCCL",), ["DCC re SEC"], ["Ofgem: enforcement"])],
         ),
         ("GBCS (SEC Schedule 8)\tmakers\tDCC: incidents", [(("GBCS",), ["makers"], ["DCC: incidents"])]),
+        ("GBCS (SEC Schedule 8) | makers | DCC: incidents", [(("GBCS",), ["makers"], ["DCC: incidents"])]),
         ("Obligations are relevant to Non-Compliance Impacts", []),
     ],
-    ids=["p-cells", "tab-cells", "heading"],
+    ids=["p-cells", "tab-cells", "ingested-cells", "heading"],
 )
 def test_impact_table_reads_p_markup_or_tabs(text, rows):
     from clausetrace.review.hierarchy import impact_table
