@@ -1,5 +1,5 @@
 """Service benchmark: `clausetrace serve` under concurrent clients asking the golden questions,
-idle and while `clausetrace ingest` publishes a new generation.
+with no ingest running and while `clausetrace ingest` publishes a new generation.
 
     python benchmarks/bench_service.py [--index index] [--clients 16] [--seconds 30] [--json]
 
@@ -82,14 +82,14 @@ def main() -> None:
         shutil.copytree(args.index, root)
         with running_server(root, Path(tmp) / "serve.log") as server:
             ask_load(server.url, golden_questions(), 2, 5)  # warm-up
-            idle = ask_load(server.url, golden_questions(), args.clients, args.seconds)
+            steady = ask_load(server.url, golden_questions(), args.clients, args.seconds)
             busy, ingest_s = during_ingest(server.url, root, args.clients, args.corpus)
             peak = server.peak_rss_mb()
     report = {
         "machine": describe(),
         "load_average_1m": round(load_before, 1),
         "clients": args.clients,
-        "idle": figures(idle),
+        "no_ingest": figures(steady),
         "during_ingest": figures(busy) | {"ingest_s": round(ingest_s, 1)},
         "server_peak_rss_mb": round(peak, 1),
     }

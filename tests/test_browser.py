@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ANSWER_TIMEOUT_MS = 120_000  # the first question loads the embedding model
+ANSWER_TIMEOUT_MS = 240_000  # the first page run loads and warms the index (model, FAISS, BM25, graph)
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
