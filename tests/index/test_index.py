@@ -38,7 +38,7 @@ def test_node_ids_are_anchor_at_version(gb_index):
 
 
 def test_versions_side_by_side_latest_first(gb_index):
-    assert gb_index.versions("ESL 39.1") == ["2025-08-01", "2022-04-14"]
+    assert gb_index.versions("ESL 39.1") == ["2025-08-01", "2022-04-14", "2019-08-03"]
     assert gb_index.get_clause("ESL 39.1").version == "2025-08-01"
     assert gb_index.get_clause("esl 39.1", "2022-04-14").version == "2022-04-14"
 
