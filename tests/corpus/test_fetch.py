@@ -173,7 +173,7 @@ def test_corrupted_file_is_fetched_again(catalogue, corpus_dir, dest):
     victim.write_bytes(victim.read_bytes()[:-10] + b"corrupted!")
     results = fetch_sources(sources, dest, corpus_dir, progress=False)
     assert results[3].status == "fetched"
-    assert [r.status for i, r in enumerate(results) if i != 3] == ["up-to-date"] * 18
+    assert [r.status for i, r in enumerate(results) if i != 3] == ["up-to-date"] * (len(sources) - 1)
     assert file_sha256(victim) == sources[3].sha256
 
 
@@ -183,7 +183,8 @@ def test_entries_without_file_are_skipped(catalogue, corpus_dir, dest):
     skipped = [r for r in results if r.status == "skipped"]
     assert {r.id for r in skipped} == {s.id for s in catalogue if not s.file}
     assert all(r.file is None and "ingest" in r.message for r in skipped)
-    assert summary(results) == f"19 fetched, 0 up-to-date, 0 failed, {len(skipped)} skipped"
+    fetched = len(results) - len(skipped)
+    assert summary(results) == f"{fetched} fetched, 0 up-to-date, 0 failed, {len(skipped)} skipped"
 
 
 def test_corrupt_mirror_copy_fails_and_writes_nothing(tmp_path, corpus_dir, source_by_id, dest):
