@@ -56,7 +56,9 @@ async def session(
     seen += await ask(page, QUESTIONS[(n + 1) % len(QUESTIONS)])
     if await page.locator(ERRORS).count():
         problems.append(f"session {n}: {await page.locator(ERRORS).first.inner_text()}")
-    seen.append(await page.get_by_text("Index:").last.inner_text())
+    footer = page.get_by_text("Index:").filter(has_text="(generation 000002)")
+    await footer.last.wait_for(timeout=TIMEOUT_MS)  # the run is over once its footer is drawn
+    seen.append(await footer.last.inner_text())
     await context.close()
     return seen
 
