@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parent.parent
 SESSIONS = 8
-TIMEOUT_MS = 180_000
+TIMEOUT_MS = 300_000  # the first run loads the model under a loaded machine
 QUESTIONS = (
     "Does my supplier have to give me an in-home display?",
     "What does SLC 48.1 say?",
@@ -55,9 +56,20 @@ async def session(
     seen += await ask(page, QUESTIONS[(n + 1) % len(QUESTIONS)])
     if await page.locator(ERRORS).count():
         problems.append(f"session {n}: {await page.locator(ERRORS).first.inner_text()}")
-    seen.append(await page.get_by_text("Index:").last.inner_text())
+    footer = page.get_by_text("Index:").filter(has_text="(generation 000002)")
+    await footer.last.wait_for(timeout=TIMEOUT_MS)  # the run is over once its footer is drawn
+    seen.append(await footer.last.inner_text())
     await context.close()
     return seen
+
+
+async def until(condition: Callable[[], object], tasks: list[asyncio.Task]) -> None:
+    """Wait for condition; a session that failed meanwhile raises its error instead of hanging."""
+    while not condition():
+        for task in tasks:
+            if task.done():
+                task.result()  # raises the session's error (a finished session is never early)
+        await asyncio.sleep(0.2)
 
 
 async def drive(
@@ -70,15 +82,15 @@ async def drive(
     published = asyncio.Event()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        tasks = [
+        tasks = [asyncio.create_task(session(browser, url, 0, published, loaded, problems))]
+        await until(lambda: loaded, tasks)  # the first run loads and warms the index for everyone
+        tasks += [
             asyncio.create_task(session(browser, url, n, published, loaded, problems))
-            for n in range(SESSIONS)
+            for n in range(1, SESSIONS)
         ]
-        while len(loaded) < SESSIONS:  # every session has its first run on the old generation
-            await asyncio.sleep(0.2)
+        await until(lambda: len(loaded) == SESSIONS, tasks)  # every session had a run on the old one
         publish.start()  # while the first questions are being asked
-        while not done.is_set():
-            await asyncio.sleep(0.2)
+        await until(done.is_set, tasks)
         published.set()
         notices = await asyncio.gather(*tasks)
         await browser.close()
@@ -94,8 +106,10 @@ def test_eight_browser_sessions_while_a_generation_is_published(gb_docs, app_ind
     done = threading.Event()
 
     def reingest() -> None:
-        build_index(docs, root, REPO / ".cache" / "tests")
-        done.set()
+        try:
+            build_index(docs, root, REPO / ".cache" / "tests")
+        finally:
+            done.set()  # the sessions go on either way; their footers show whether it published
 
     (REPO / "artifacts").mkdir(exist_ok=True)
     with streamlit_server(root, REPO / "artifacts" / "streamlit-load.log") as url:
