@@ -11,14 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from clausetrace.models import Clause, ParsedDocument
-from clausetrace.register.obligations import (
-    LEADING_NUMBER_RE,
-    MODAL_RE,
-    Obligation,
-    extract_obligations,
-    resolve_references,
-    split_sentences,
-)
+from clausetrace.register.obligations import MODAL_RE, Obligation, extract_obligations, resolve_references
+from clausetrace.register.sentences import LEADING_NUMBER_RE, split_sentences
 
 SCOPE_RE = re.compile(
     r"^(?P<subj>(?:The\s+requirements?\s+in\s+)?(?:[Pp]aragraphs?|This\s+paragraph)\b[^;:]*?)"

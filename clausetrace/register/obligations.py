@@ -1,6 +1,6 @@
 """Obligation register: who owes which obligation, and the sentence that says so.
 
-Decisions (see tests/test_obligations.py for the cases that pin them):
+Decisions (see tests/register/test_obligations.py for the cases that pin them):
 
 - Unit of extraction: every numbered clause ('39.1', 'F4.3', '2.5'), over its full text including
   its lettered sub-paragraphs; lettered sub-clauses ('39.15(a)') are never fed separately, so a
@@ -22,7 +22,8 @@ Decisions (see tests/test_obligations.py for the cases that pin them):
   ``secondary`` and carry ``quoted_from`` when the text names the provision it quotes.
 
 Party spellings, 'the licensee' and the party segments before a modal are in
-:mod:`clausetrace.parties`.
+:mod:`clausetrace.register.parties`; sentence splitting in
+:mod:`clausetrace.register.sentences`.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from clausetrace.register.parties import (
     segments,
     strip,
 )
-from clausetrace.text import trim_span
+from clausetrace.register.sentences import LEADING_NUMBER_RE, NUM, split_sentences
 
 PRIMARY_PREFIXES = frozenset(
     {"ESL", "GSL", "DCCL", "SEC", "SEC-M", "SEC-N", "SEC-P", "SMETS", "CHTS", "GBCS"}
@@ -85,27 +86,11 @@ NOTHING_RE = re.compile(r"^[*\s]*Nothing\b")
 DEFINITION_RE = re.compile(r"\b(?:[Mm]eans|[Hh]as the meaning|[Hh]ave the meaning)\b")
 
 
-NUM = r"\d+[A-Z]?\.\d+[A-Z]?(?:\([a-z]{1,4}\))*"
 REF_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\.\s+|\s+(?:and|or|to)\s+)"
 REF_LIST_RE = re.compile(
     rf"(?<![-\w])paragraphs?\s+(?:paragraphs?\s+)?(?P<refs>{NUM}(?:{REF_SEP}{NUM})*)", re.I
 )
 REF_TOKEN_RE = re.compile(rf"(?P<to>\bto\s+)?(?P<num>{NUM})")
-
-SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“]*[A-Z])|\s*\n\s*")
-WRAPPED_SENTENCE_END_RE = re.compile(r"[.?!][*'\"’”)]*\s+(?=[*'\"‘“(]*[A-Z(])|\s*\n\s*\n\s*")
-WRAP_RE = re.compile(r"[\w,]\n(?=[\w(])")  # a line that stops mid-sentence
-WRAPPED_SHARE = 0.5
-
-
-def is_wrapped(text: str) -> bool:
-    """True when most line breaks of ``text`` fall mid-sentence (a PDF's lines, not paragraphs)."""
-    breaks = len(re.findall(r"(?<!\n)\n(?!\n)", text))
-    return breaks > 0 and len(WRAP_RE.findall(text)) >= WRAPPED_SHARE * breaks
-
-
-ABBREVIATIONS = frozenset({"e.g", "i.e", "no", "reg", "etc", "cf", "viz", "para", "paras", "ltd", "co"})
-LEADING_NUMBER_RE = re.compile(rf"^\s*(?:{NUM}|\d+(?:\.\d+)*\.?)\s+")
 
 DATE_OR_TERM = (
     r"(?:the\s+)?(?:\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4}|\s+in\s+each\s+year)?"
@@ -145,25 +130,6 @@ class Hit:
     subject: Subject | None
     seg_start: int  # start of the text that belongs to this hit (its subject or its segment)
     exception_to: tuple[str, ...] = ()
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of ``text``, trimmed; 'e.g.', 'No.' and clause numbers do not split.
-
-    A line break ends a sentence, except in text wrapped at a page width (the SEC appendices'
-    lines stop mid-sentence), where only sentence ends and blank lines do.
-    """
-    spans, start = [], 0
-    pattern = WRAPPED_SENTENCE_END_RE if is_wrapped(text) else SENTENCE_END_RE
-    for m in pattern.finditer(text):
-        word = re.search(r"([\w.]+)[.?!]?$", text[start : m.start() + 1])
-        if m.group().strip() and word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
-            continue
-        end = m.start() + 1 if m.group().strip() else m.start()
-        spans.append((start, end))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [s for s in (trim_span(text, a, b) for a, b in spans) if s[1] > s[0]]
 
 
 def extract_obligations(clause: Clause, doc_text: str, *, secondary: bool | None = None) -> list[Obligation]:

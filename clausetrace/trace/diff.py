@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from clausetrace.models import Clause, ParsedDocument
-from clausetrace.trace.references import condition_of, top_level
+from clausetrace.trace.numbers import condition_of, top_level
 from clausetrace.trace.wording import describe_change
 
 QUOTES_RE = re.compile(r"[\"'`‘’“”„‟′″]")

@@ -42,7 +42,8 @@ from clausetrace.trace.models import (
     ImpactResult,
     TraceResult,
 )
-from clausetrace.trace.references import Reference, condition_of, document_references, top_level
+from clausetrace.trace.numbers import condition_of, top_level
+from clausetrace.trace.references import Reference, document_references
 from clausetrace.trace.view import DocGraph, View, instrument, points_at, unique
 
 TERM_WORD_RE = re.compile(r"^[A-Z][\w’'-]*$")

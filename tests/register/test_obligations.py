@@ -11,12 +11,9 @@ import pytest
 from clausetrace.models import Clause, Obligation, ParsedDocument, Source
 from clausetrace.register import CSV_COLUMNS, build_register, filter_register, to_csv, to_table_rows
 from clausetrace.register.build import extraction_units
-from clausetrace.register.obligations import (
-    extract_obligations,
-    resolve_references,
-    split_sentences,
-)
+from clausetrace.register.obligations import extract_obligations, resolve_references
 from clausetrace.register.parties import PARTY_SPELLINGS, normalise_party
+from clausetrace.register.sentences import split_sentences
 from ingest import parse_document
 
 ESL_39 = "esl-39-2025-08-01"

@@ -11,8 +11,6 @@ from clausetrace.models import Clause, ParsedDocument, Source
 from clausetrace.trace.references import (
     Reference,
     document_references,
-    expand_list,
-    expand_range,
     extract_references,
 )
 from ingest import parse_document
@@ -274,25 +272,6 @@ def test_named_subject_of_subject_to() -> None:
 def test_span_must_match_the_document() -> None:
     with pytest.raises(ValueError):
         extract_references(sentence_clause("paragraph 39.1"), "something else")
-
-
-@pytest.mark.parametrize(
-    ("written", "expected"),
-    [
-        ("39.10 to 39.13", ["39.10", "39.11", "39.12", "39.13"]),
-        ("39.3, 39.4, 39.5 and 39.6", ["39.3", "39.4", "39.5", "39.6"]),
-        ("39A.5 (c) & (d)", ["39A.5(c)", "39A.5(d)"]),
-        ("49. 19", ["49.19"]),
-        ("39.7(a)", ["39.7(a)"]),
-    ],
-)
-def test_expand_list(written: str, expected: list[str]) -> None:
-    assert expand_list(written) == expected
-
-
-def test_expand_range_keeps_ends_it_cannot_count() -> None:
-    assert expand_range("F4.3", "F4.4") == ["F4.3", "F4.4"]
-    assert expand_range("39.3", "40.2") == ["39.3", "40.2"]
 
 
 # --- the real corpus ------------------------------------------------------------------------------
