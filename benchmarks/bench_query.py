@@ -73,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = [json.loads(line)["question"] for line in GOLDEN.read_text().splitlines() if line.strip()]
     started = time.perf_counter()
-    index = load_index(args.index)
+    index = load_index(args.index, model=Settings().model)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     _ = (index.vector_index, index.bm25)  # the model, FAISS and BM25 load on first retrieval

@@ -199,3 +199,11 @@ def data_hash(data: Path) -> str:
     for path in [*corpus_files(data), data / "document_map.json"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+DevPart = Literal["fit", "check"]
+
+
+def dev_part(qid: str) -> DevPart:
+    """Which half of ObliQA dev a question is in, fixed by its id: 'fit' trains, 'check' chooses."""
+    return "fit" if int(hashlib.sha256(qid.encode()).hexdigest()[:8], 16) % 2 == 0 else "check"

@@ -84,7 +84,7 @@ def main() -> None:
         help="Tune everything, or only refusal, or only the answer's sentence choice.",
     )
     args = parser.parse_args()
-    index = load_index(args.index)
+    index = load_index(args.index, model=Settings().model)
     items = load_golden(DEFAULT_GOLDEN)
     tune = [q for q in items if int(q.id[1:]) % 2 == 1]
     held = [q for q in items if int(q.id[1:]) % 2 == 0]

@@ -101,6 +101,20 @@ def predicted_links(corpus: Corpus, grammar: str, instruments: Mapping[str, str]
     return list(dict.fromkeys(pairs)), found
 
 
+def resolved_references(corpus: Corpus, instruments: Mapping[str, str]) -> list[Reference]:
+    """Every rulebook reference of the corpus whose target resolves, with the target rewritten to the
+    anchor of the clause it resolves to (so the index can follow it)."""
+    keys_by_prefix = {d.source.prefix: passage_keys(d) for d in corpus.documents}
+    resolved = []
+    for doc in corpus.documents:
+        for ref in document_references(doc, instruments):
+            target = resolve(ref, keys_by_prefix)
+            if target:
+                anchor = target.rsplit("@", 1)[0]
+                resolved.append(ref.model_copy(update={"target": anchor}))
+    return resolved
+
+
 def load_gold(xref: Path) -> list[dict[str, str]]:
     """Rows of CrossReferenceData.csv."""
     with (xref / "CrossReferenceData.csv").open(encoding="utf-8", newline="") as rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=30, description="Reciprocal-rank-fusion constant")
     dense_weight: float = Field(default=0.5, description="Weight of the dense ranking in RRF")
     bm25_weight: float = Field(default=1.5, description="Weight of the BM25 ranking in RRF")
+    fusion: Literal["rrf", "score"] = Field(
+        default="rrf", description="Fusion of the dense and BM25 rankings: reciprocal rank or min-max scores"
+    )
+    fusion_alpha: float = Field(default=0.35, description="Dense share of score fusion")
+    follow_references: int = Field(
+        default=0, description="Add the clauses the top N fused clauses refer to (0: off)"
+    )
+    ranker: str = Field(default="", description="Learned ranker over the fused clauses ('' = none)")
     min_dense_score: float = Field(
         default=0.40, description="Refuse when the best cosine similarity is below this"
     )

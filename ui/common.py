@@ -79,7 +79,7 @@ def dot_quote(text: str) -> str:
 @st.cache_resource(show_spinner="Loading the index (first time only)…", max_entries=2)
 def cached_index(path: str, built_at: str) -> ClauseIndex:
     """The shared, read-only index (reloaded when the folder is rebuilt), warmed for retrieval."""
-    index = load_index(Path(path))
+    index = load_index(Path(path), model=Settings().model)
     _ = (index.vector_index, index.bm25)  # load model, FAISS and BM25 once, before sessions share them
     return index
 

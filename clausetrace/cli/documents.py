@@ -98,6 +98,7 @@ def ingest(
         settings.cache_dir,
         max_node_words=settings.max_node_words,
         skipped=problems,
+        model_name=settings.model,
         progress=not as_json,
     )
     if as_json:

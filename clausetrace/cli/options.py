@@ -50,7 +50,7 @@ def plain(data: Any) -> Any:
 def _loaded(index_dir: Path) -> Any:
     from clausetrace.index import load_index
 
-    return load_index(index_dir)
+    return load_index(index_dir, model=Settings().model)
 
 
 def open_index(index_dir: Path | None) -> Any:

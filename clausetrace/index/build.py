@@ -29,7 +29,7 @@ from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.faiss import FaissVectorStore
 
 from clausetrace import __version__
-from clausetrace.index.embed import DIMENSION, MODEL_NAME, EmbeddingCache, LocalEmbedding
+from clausetrace.index.embed import DIMENSION, MODEL_NAME, EmbeddingCache, LocalEmbedding, model_id
 from clausetrace.index.nodes import corpus_nodes
 from clausetrace.index.store import BM25_DIR, INDEX_FORMAT
 from clausetrace.models import IndexManifest, Obligation, ParsedDocument, Reference, SourceRecord
@@ -46,19 +46,23 @@ def build_index(
     skipped: Iterable[str] = (),
     progress: bool = False,
     analyse: bool = True,
+    model_name: str = MODEL_NAME,
 ) -> IndexManifest:
     """Embed and persist an index for docs into index_dir, atomically (temp folder + rename).
 
-    ``analyse=False`` skips the obligation register and cross-references (benchmark corpora).
+    ``analyse=False`` skips the obligation register and cross-references (benchmark corpora);
+    ``model_name`` is the embedding model (``clausetrace.index.embed.MODELS``), recorded in the manifest.
     """
     nodes = corpus_nodes(docs, max_node_words)
-    cache = EmbeddingCache(cache_dir)
-    model = LocalEmbedding()
+    cache = EmbeddingCache(cache_dir, model_name)
+    model = LocalEmbedding(model_name)
     vectors = cache.embed([n.get_content(metadata_mode="embed") for n in nodes], model, progress)
     for node, vector in zip(nodes, vectors, strict=True):
         node.embedding = vector.tolist()
     obligations, references = _analyse(docs) if analyse else ([], [])
-    manifest = _manifest(docs, nodes, max_node_words, list(skipped), embedded=cache.misses)
+    manifest = _manifest(
+        docs, nodes, max_node_words, list(skipped), embedded=cache.misses, model=model_id(model_name)
+    )
     manifest.counts |= {"obligations": len(obligations), "references": len(references)}
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +85,12 @@ def _analyse(docs: list[ParsedDocument]) -> tuple[list[Obligation], list[Referen
 
 
 def _manifest(
-    docs: list[ParsedDocument], nodes: list[TextNode], max_words: int, skipped: list[str], embedded: int
+    docs: list[ParsedDocument],
+    nodes: list[TextNode],
+    max_words: int,
+    skipped: list[str],
+    embedded: int,
+    model: str,
 ) -> IndexManifest:
     """Describe what the index holds."""
     per_doc: dict[str, int] = {}
@@ -91,7 +100,7 @@ def _manifest(
     return IndexManifest(
         format=INDEX_FORMAT,
         clausetrace_version=__version__,
-        model=MODEL_NAME,
+        model=model,
         dimension=DIMENSION,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         cleaning_steps=steps,

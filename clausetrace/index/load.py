@@ -9,7 +9,7 @@ from typing import Any
 
 from clausetrace import __version__
 from clausetrace.errors import IndexMismatchError, IndexMissingError
-from clausetrace.index.embed import DIMENSION, MODEL_NAME, LocalEmbedding
+from clausetrace.index.embed import DIMENSION, MODEL_NAME, LocalEmbedding, model_id
 from clausetrace.index.store import INDEX_FORMAT, ClauseIndex
 from clausetrace.models import (
     Clause,
@@ -22,8 +22,8 @@ from clausetrace.models import (
 )
 
 
-def read_manifest(index_dir: Path) -> IndexManifest:
-    """The manifest of an index folder, or a one-line reason why it cannot be used."""
+def read_manifest(index_dir: Path, model: str = MODEL_NAME) -> IndexManifest:
+    """The manifest of an index folder built with ``model``, or a one-line reason why it cannot be used."""
     path = Path(index_dir) / "manifest.json"
     if not path.exists():
         raise IndexMissingError(f"no index at {index_dir}: build one with `clausetrace ingest`")
@@ -37,23 +37,25 @@ def read_manifest(index_dir: Path) -> IndexManifest:
         raise IndexMismatchError(
             f"index format {manifest.format} != {INDEX_FORMAT}: rebuild with `clausetrace ingest`"
         )
-    if manifest.model != MODEL_NAME or manifest.dimension != DIMENSION:
+    if manifest.model != model_id(model) or manifest.dimension != DIMENSION:
         raise IndexMismatchError(
             f"index built with model {manifest.model} ({manifest.dimension}d), this clausetrace "
-            f"uses {MODEL_NAME} ({DIMENSION}d): rebuild with `clausetrace ingest`"
+            f"uses {model_id(model)} ({DIMENSION}d): rebuild with `clausetrace ingest`"
         )
     return manifest
 
 
-def load_index(index_dir: Path, embed_model: LocalEmbedding | None = None) -> ClauseIndex:
-    """Load an index built by build_index; refuses another format or model with a one-line reason.
+def load_index(
+    index_dir: Path, embed_model: LocalEmbedding | None = None, model: str = MODEL_NAME
+) -> ClauseIndex:
+    """Load an index built by build_index with ``model``; refuses another format or model in one line.
 
     The clause store loads at once; the model, FAISS and BM25 load on first retrieval.
     """
     index_dir = Path(index_dir)
     index = ClauseIndex(
         path=index_dir,
-        manifest=read_manifest(index_dir),
+        manifest=read_manifest(index_dir, model),
         documents=_load_documents(index_dir),
         obligations=[Obligation(**row) for row in _read_jsonl(index_dir / "obligations.jsonl")],
         references=[Reference(**row) for row in _read_jsonl(index_dir / "references.jsonl")],

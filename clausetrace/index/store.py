@@ -17,7 +17,7 @@ from llama_index.vector_stores.faiss import FaissVectorStore
 
 from clausetrace.anchors import canonical_anchor
 from clausetrace.errors import UnknownAnchorError
-from clausetrace.index.embed import LocalEmbedding
+from clausetrace.index.embed import LocalEmbedding, model_name
 from clausetrace.models import (
     Clause,
     Definition,
@@ -67,16 +67,19 @@ class ClauseIndex:
         self._term_re = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.I) if terms else None
         self._refs_by_key: dict[str, list[Reference]] = {}
         for ref in self.references:  # a sub-clause's references count for its numbered clause
-            clause_anchor = ref.source_anchor.split("(", 1)[0]
-            self._refs_by_key.setdefault(f"{clause_anchor}@{ref.version}", []).append(ref)
+            numbered = f"{ref.source_anchor.split('(', 1)[0]}@{ref.version}"
+            key = numbered if numbered in self.clauses else f"{ref.source_anchor}@{ref.version}"
+            self._refs_by_key.setdefault(key, []).append(ref)
+        self._terms: dict[str, frozenset[str]] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
         self._obligations_by_key: dict[str, list[Obligation]] = {}
         for ob in self.obligations:
             self._obligations_by_key.setdefault(f"{ob.anchor}@{ob.version}", []).append(ob)
 
     @functools.cached_property
     def embed_model(self) -> LocalEmbedding:
-        """The embedding model, loaded on first use (show/trace/diff never need it)."""
-        return LocalEmbedding()
+        """The model the index was built with, loaded on first use (show/trace/diff never need it)."""
+        return LocalEmbedding(model_name(self.manifest.model))
 
     @functools.cached_property
     def vector_index(self) -> VectorStoreIndex:
@@ -125,6 +128,20 @@ class ClauseIndex:
         """True when the anchor, or a clause inside it ('ESL 39' -> 'ESL 39.1'), is indexed."""
         return anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor)
 
+    def terms_of(self, key: str) -> frozenset[str]:
+        """Content terms of a clause's text (computed once per clause)."""
+        if key not in self._terms:
+            self._terms[key] = frozenset(content_terms(self.clauses[key].text))
+        return self._terms[key]
+
+    def title_terms_of(self, key: str) -> frozenset[str]:
+        """Content terms of a clause's heading, title path and document title (computed once)."""
+        if key not in self._title_terms:
+            clause = self.clauses[key]
+            words = " ".join((clause.heading, *clause.title_path, self.source_of(clause).title))
+            self._title_terms[key] = frozenset(content_terms(words))
+        return self._title_terms[key]
+
     def distinctive_terms(self, terms: set[str]) -> set[str]:
         """Terms that are not ubiquitous in the corpus (in under a quarter of the clauses)."""
         return {t for t in terms if self.term_df.get(t, 0.0) < UBIQUITOUS_SHARE}
@@ -138,6 +155,26 @@ class ClauseIndex:
     def references_from(self, key: str) -> list[Reference]:
         """Cross-references made by a clause (anchor@version) and its sub-clauses."""
         return self._refs_by_key.get(key, [])
+
+    def linked(self, key: str) -> list[str]:
+        """Keys of the indexed clauses a clause (anchor@version) refers to, in text order."""
+        return self._links.get(key, [])
+
+    @functools.cached_property
+    def _links(self) -> dict[str, list[str]]:
+        """Clause key -> keys of the clauses its references resolve to (same version when indexed)."""
+        links: dict[str, list[str]] = {}
+        for key, refs in self._refs_by_key.items():
+            version = key.rsplit("@", 1)[1]
+            targets = []
+            for ref in refs:
+                found = self.by_anchor.get(ref.target, [])
+                same = [c for c in found if c.version == version]
+                if found and (same or found)[0].key != key:
+                    targets.append((same or found)[0].key)
+            if targets:
+                links[key] = list(dict.fromkeys(targets))
+        return links
 
     def quoted_instruments(self, clause: Clause) -> list[str]:
         """Other instruments a guidance clause quotes (e.g. 'SEC F4.3'): its citations are secondary."""

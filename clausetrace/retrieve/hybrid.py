@@ -1,13 +1,16 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank on node id, plus anchor lookup.
+"""Hybrid retrieval: dense (FAISS) + BM25 fused on node id, plus anchor lookup, reference following
+and an optional learned ranking of the fused clauses.
 
-llama-index's QueryFusionRetriever merges nodes with identical text (which would collapse the same
-clause of two versions) and calls an LLM by default, hence this small BaseRetriever.
+Fusion is weighted reciprocal rank ('rrf') or min-max score fusion ('score': alpha * dense +
+(1 - alpha) * BM25). llama-index's QueryFusionRetriever merges nodes with identical text (which
+would collapse the same clause of two versions) and calls an LLM by default, hence this small
+BaseRetriever.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
@@ -18,7 +21,11 @@ from clausetrace.models import Clause
 from clausetrace.query import Query
 from clausetrace.settings import Settings
 
+if TYPE_CHECKING:
+    from clausetrace.retrieve.ranker import LearnedRanker
+
 Mode = Literal["hybrid", "dense", "bm25"]
+Fusion = Literal["rrf", "score"]
 
 
 @dataclass
@@ -28,7 +35,8 @@ class Hit:
     clause: Clause
     score: float  # fused score (named clauses rank first)
     dense: float = 0.0  # best cosine similarity of its nodes (the refusal rule reads it)
-    via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'hybrid': why it was retrieved
+    bm25: float = 0.0  # best BM25 score of its nodes (the learned ranker reads it)
+    via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'hybrid' | 'reference': why it was retrieved
     span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
 
 
@@ -39,7 +47,7 @@ def _unique(hits: list[Hit]) -> list[Hit]:
 
 
 class HybridRetriever(BaseRetriever):
-    """Dense + BM25 over clause nodes, fused by weighted reciprocal rank keyed on node id."""
+    """Dense + BM25 over clause nodes, fused on node id (reciprocal rank or min-max scores)."""
 
     def __init__(
         self,
@@ -49,30 +57,38 @@ class HybridRetriever(BaseRetriever):
         rrf_k: int = 60,
         dense_weight: float = 1.0,
         bm25_weight: float = 1.0,
+        *,
+        fusion: Fusion = "rrf",
+        alpha: float = 0.35,
+        follow_references: int = 0,
+        ranker: LearnedRanker | None = None,
     ) -> None:
         super().__init__()
         self.index, self.mode, self.candidates = index, mode, candidates
         self.rrf_k, self.dense_weight, self.bm25_weight = rrf_k, dense_weight, bm25_weight
+        self.fusion, self.alpha = fusion, alpha
+        self.follow_references, self.ranker = follow_references, ranker
         self.node_count = len(index.vector_index.index_struct.nodes_dict)
         self._dense = index.vector_index.as_retriever(similarity_top_k=min(candidates, self.node_count))
         self._lexical = BM25Retriever(
             existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k
         )
         self.last_dense: dict[str, float] = {}
+        self.last_bm25: dict[str, float] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """Fused node ranking for one query (all candidates, best first)."""
         dense = self._dense.retrieve(query_bundle) if self.mode != "bm25" else []
         lexical = self._bm25(query_bundle) if self.mode != "dense" else []
-        fused: dict[str, float] = {}
-        nodes: dict[str, NodeWithScore] = {}
-        for weight, ranked in ((self.dense_weight, dense), (self.bm25_weight, lexical)):
-            for rank, hit in enumerate(ranked, start=1):
-                fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
-                nodes.setdefault(hit.node.node_id, hit)
         self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
+        self.last_bm25 = {h.node.node_id: h.score or 0.0 for h in lexical}
+        nodes = {h.node.node_id: h.node for h in (*dense, *lexical)}
+        if self.fusion == "score":
+            fused = score_fusion(((self.alpha, dense), (1 - self.alpha, lexical)))
+        else:
+            fused = rank_fusion(((self.dense_weight, dense), (self.bm25_weight, lexical)), self.rrf_k)
         order = sorted(fused, key=lambda node_id: -fused[node_id])
-        return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
+        return [NodeWithScore(node=nodes[i], score=fused[i]) for i in order]
 
     def _bm25(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [h for h in self._lexical.retrieve(query_bundle) if (h.score or 0) > 0]
@@ -92,17 +108,32 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Hit]:
         """Top-k clauses: named clauses, then quoting clauses, then definitions of terms asked about,
         then fused hits inside a named condition, then the other fused hits."""
-        filtered = bool(prefix or version or keep)
-        self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
-        fused = [
-            h for h in self._fused_hits(query.search_text) if self._admits(h.clause, prefix, version, keep)
-        ]
+        fused = self.candidate_hits(query, k, prefix, version, keep)
+        if self.ranker is not None:
+            fused = self.ranker.rerank(query, fused, self.index)
         direct = [
             h for h in self._direct_hits(query, version) if self._admits(h.clause, prefix, version, keep)
         ]
         scopes = tuple(a + "." for a in query.scopes)
         in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
         return _unique(direct + in_scope + fused)[:k]
+
+    def candidate_hits(
+        self,
+        query: Query,
+        k: int = 5,
+        prefix: str | None = None,
+        version: str | None = None,
+        keep: set[str] | None = None,
+    ) -> list[Hit]:
+        """Fused clause hits that pass the filters, with referenced clauses followed (what the ranker
+        re-orders)."""
+        filtered = bool(prefix or version or keep)
+        self.set_candidates(self.node_count if filtered else max(self.candidates, 3 * k))
+        fused = [
+            h for h in self._fused_hits(query.search_text) if self._admits(h.clause, prefix, version, keep)
+        ]
+        return self._with_referenced(fused, prefix, version, keep) if self.follow_references else fused
 
     def _fused_hits(self, search_text: str) -> list[Hit]:
         """Fused node ranking aggregated to clauses (best node per clause), best first."""
@@ -111,7 +142,25 @@ class HybridRetriever(BaseRetriever):
             clause = self.index.clauses[item.node.metadata["key"]]
             hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
+            hit.bm25 = max(hit.bm25, self.last_bm25.get(item.node.node_id, 0.0))
         return list(hits.values())
+
+    def _with_referenced(
+        self, fused: list[Hit], prefix: str | None, version: str | None, keep: set[str] | None
+    ) -> list[Hit]:
+        """Each of the top ``follow_references`` hits followed by the clauses it refers to, then the rest."""
+        have = {h.clause.key for h in fused}
+        out: list[Hit] = []
+        for rank, hit in enumerate(fused):
+            out.append(hit)
+            if rank >= self.follow_references:
+                continue
+            for key in self.index.linked(hit.clause.key):
+                clause = self.index.clauses[key]
+                if key not in have and self._admits(clause, prefix, version, keep):
+                    have.add(key)
+                    out.append(Hit(clause=clause, score=hit.score, via="reference"))
+        return out
 
     def _admits(self, clause: Clause, prefix: str | None, version: str | None, keep: set[str] | None) -> bool:
         """Filters: document prefix, version (default: latest of each anchor), allowed clause keys."""
@@ -149,8 +198,30 @@ class HybridRetriever(BaseRetriever):
         return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))
 
 
+def rank_fusion(lists: tuple[tuple[float, list[NodeWithScore]], ...], rrf_k: int) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion on node id: sum of weight / (rrf_k + rank)."""
+    fused: dict[str, float] = {}
+    for weight, ranked in lists:
+        for rank, hit in enumerate(ranked, start=1):
+            fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (rrf_k + rank)
+    return fused
+
+
+def score_fusion(lists: tuple[tuple[float, list[NodeWithScore]], ...]) -> dict[str, float]:
+    """Min-max score fusion on node id: sum of weight * (score - lowest) / (highest - lowest)."""
+    fused: dict[str, float] = {}
+    for weight, ranked in lists:
+        top, low = (ranked[0].score or 0.0, ranked[-1].score or 0.0) if ranked else (0.0, 0.0)
+        for hit in ranked:
+            share = ((hit.score or 0.0) - low) / ((top - low) or 1.0)
+            fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight * share
+    return fused
+
+
 def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
     """A retriever (hybrid unless another mode is asked for) configured from settings."""
+    from clausetrace.retrieve.ranker import load_ranker
+
     return HybridRetriever(
         index,
         mode=mode,
@@ -158,4 +229,8 @@ def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid"
         rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight,
         bm25_weight=settings.bm25_weight,
+        fusion=settings.fusion,
+        alpha=settings.fusion_alpha,
+        follow_references=settings.follow_references,
+        ranker=load_ranker(settings.ranker) if settings.ranker and mode == "hybrid" else None,
     )
