@@ -457,7 +457,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     defaults = RetrieverSettings()
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    p.add_argument("--split", default="test", choices=["dev", "test", "mp-val", "mp-test"])
+    p.add_argument(
+        "--split", default="test", choices=["dev", "dev-fit", "dev-check", "test", "mp-val", "mp-test"]
+    )
     p.add_argument("--mode", default="all", choices=[*MODES, "all"])
     p.add_argument("--limit", type=int, default=None, help="First N questions only")
     p.add_argument("--json", action="store_true", help="Print the report as JSON")

@@ -1,7 +1,7 @@
 """Tune the top two layers of all-MiniLM-L6-v2 on regulation: ObliQA dev 'fit' half + GB pairs, on CPU.
 
-    python benchmarks/train_embedder.py [--epochs 2] [--lr 1e-4] [--batch 32] [--scale 20]
-        [--gb/--no-gb] [--limit N] [--out clausetrace/index/models/minilm-reg-top2.safetensors]
+    python benchmarks/train_embedder.py [--epochs 1] [--lr 1.5e-4] [--batch 32] [--scale 20]
+        [--max-tokens 128] [--gb/--no-gb] [--limit N] [--out PATH.safetensors]
 
 Pairs:
 - ObliQA dev, 'fit' half only (``dev_part``): question -> each gold passage, with one hard negative
@@ -114,6 +114,7 @@ def train(
     batch: int,
     scale: float,
     rng: random.Random,
+    max_tokens: int,
 ) -> list[float]:
     """MultipleNegativesRankingLoss over the top layers; returns the mean loss of each epoch."""
     import torch
@@ -134,25 +135,28 @@ def train(
         total = 0.0
         for start in range(0, len(order), batch):
             chunk = order[start : start + batch]
-            loss = mnrl_loss(encoder, states, chunk, scale)
+            loss = mnrl_loss(encoder, states, chunk, scale, max_tokens)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
-            total += float(loss) * len(chunk)
+            total += loss.item() * len(chunk)
         losses.append(round(total / len(order), 4))
         print(f"  epoch loss {losses[-1]}", flush=True)
     encoder.bert.eval()
     return losses
 
 
-def mnrl_loss(encoder: SplitEncoder, states: dict[str, np.ndarray], chunk: list[Triple], scale: float):
-    """Cross-entropy of each query against every positive and hard negative in the batch."""
+def mnrl_loss(
+    encoder: SplitEncoder, states: dict[str, np.ndarray], chunk: list[Triple], scale: float, max_tokens: int
+):
+    """Cross-entropy of each query against every positive and hard negative in the batch (texts cut
+    to their first max_tokens tokens while training: a step's cost grows with the longest text)."""
     import torch
 
-    queries = encoder.top([states[q] for q, _, _ in chunk])
+    queries = encoder.top([states[q][:max_tokens] for q, _, _ in chunk])
     docs = [p for _, p, _ in chunk] + [n for _, _, n in chunk if n is not None]
-    passages = encoder.top([states[d] for d in docs])
+    passages = encoder.top([states[d][:max_tokens] for d in docs])
     scores = scale * queries @ passages.T
     duplicate = torch.tensor(
         [[d == p and j != i for j, d in enumerate(docs)] for i, (_, p, _) in enumerate(chunk)]
@@ -187,6 +191,14 @@ def node_vectors(
     ids = list(nodes)
     states = cache.get(encoder, [nodes[i].get_content(metadata_mode="embed") for i in ids])
     return ids, encoder.encode_states(states)
+
+
+def cached_vectors(index: ClauseIndex) -> tuple[list[str], np.ndarray]:
+    """Every node's base-model vector from the benchmark's embedding cache (the index was built from it)."""
+    nodes = index.vector_index.docstore.docs
+    cache = EmbeddingCache(CACHE / "embeddings")
+    ids = list(nodes)
+    return ids, np.stack([cache.vectors[text_hash(nodes[i].get_content(metadata_mode="embed"))] for i in ids])
 
 
 def dense_rankings(
@@ -241,8 +253,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--mirror", type=Path, default=REPO.parent / "shared" / "corpus" / "raw")
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--lr", type=float, default=1.5e-4)
+    p.add_argument("--max-tokens", type=int, default=128, help="Tokens per text while training")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--scale", type=float, default=20.0)
     p.add_argument("--gb", action=argparse.BooleanOptionalAction, default=True, help="Add the GB pairs")
@@ -284,10 +297,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         nid: corpus.passage_of[n.metadata["key"]].pair for nid, n in index.vector_index.docstore.docs.items()
     }
     lexical = bm25_lists(index, check, 200, 0.6, 0.9, "lucene")
-    ids, base_vectors = node_vectors(encoder, index, cache)
+    ids, base_vectors = cached_vectors(index)
     base = check_scores(dense_rankings(encoder, check, ids, base_vectors), lexical, check, key_of)
     lap(f"base model on the check half ({len(check)} q): {base}")
-    losses = train(encoder, states, triples + gb, args.epochs, args.lr, args.batch, args.scale, rng)
+    losses = train(
+        encoder, states, triples + gb, args.epochs, args.lr, args.batch, args.scale, rng, args.max_tokens
+    )
     save_top_layers(encoder, args.out)
     lap(f"trained {args.epochs} epochs, saved {args.out.name} ({args.out.stat().st_size / 1e6:.1f} MB)")
     ids, vectors = node_vectors(encoder, index, cache)

@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     candidates_s = round(time.perf_counter() - started, 1)
     print(f"candidates for {len(check)} check questions: {candidates_s} s", flush=True)
     grid = []
-    for follow, depth, trees, leaves in itertools.product(pools, (20, 40, MAX_DEPTH), (150, 400), (7, 15)):
+    for follow, depth, trees, leaves in itertools.product(pools, (30, MAX_DEPTH), (300,), (15,)):
         fused, ranked = cross_validate(pools[follow], index, corpus, depth, trees, leaves)
         grid.append(
             {

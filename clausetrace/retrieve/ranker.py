@@ -63,7 +63,7 @@ class LearnedRanker:
         head, tail = hits[: self.depth], hits[self.depth :]
         if len(head) < 2:
             return hits
-        scores = self.booster.predict(features(query, head, index))
+        scores = self.booster.predict(features(query, head, index), num_threads=1)
         order = np.argsort(-scores, kind="stable")
         return [head[i] for i in order] + tail
 
