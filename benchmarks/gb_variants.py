@@ -28,18 +28,18 @@ from clausetrace.settings import REPO_ROOT, Settings  # noqa: E402
 from eval.harness import DEFAULT_GOLDEN, load_golden, run_question  # noqa: E402
 from eval.metrics import summarise  # noqa: E402
 
-TUNED = "minilm-reg-top2"
+TUNED = "minilm-reg-adapter"
 VARIANTS: dict[str, dict[str, object]] = {
     "rrf (current default)": {},
     "score fusion": {"fusion": "score", "fusion_alpha": 0.35},
     "rrf, tuned model": {"model": TUNED},
-    "score fusion, tuned model": {"model": TUNED, "fusion": "score", "fusion_alpha": 0.5},
+    "score fusion, tuned model": {"model": TUNED, "fusion": "score", "fusion_alpha": 0.35},
     "rrf + references": {"follow_references": 3},
     "rrf + ranker": {"ranker": "obliqa-lambdarank"},
     "score fusion, tuned model + ranker": {
         "model": TUNED,
         "fusion": "score",
-        "fusion_alpha": 0.5,
+        "fusion_alpha": 0.35,
         "ranker": "obliqa-lambdarank",
     },
 }

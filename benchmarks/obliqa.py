@@ -100,8 +100,8 @@ class RetrieverSettings(BaseModel):
     convex_alpha: float = Field(default=0.35, description="Dense share of min-max score fusion ('convex')")
     convex_candidates: int = Field(default=200, description="Candidate pool of 'convex'")
     max_node_words: int = Field(default=180, description="Clauses longer than this are split")
-    tuned_model: str = Field(default="minilm-reg-top2", description="Embedding model of the tuned-* modes")
-    tuned_alpha: float = Field(default=0.5, description="Dense share of score fusion with the tuned model")
+    tuned_model: str = Field(default="minilm-reg-adapter", description="Embedding model of the tuned-* modes")
+    tuned_alpha: float = Field(default=0.35, description="Dense share of score fusion with the tuned model")
     ranker: str = Field(default="obliqa-lambdarank", description="Learned ranker of 'ranked' modes")
     follow_references: int = Field(default=3, description="'ranked-xref': follow references of the top N")
 

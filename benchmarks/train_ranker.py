@@ -1,6 +1,6 @@
 """Train the learned ranker (LightGBM lambdarank) on the ObliQA dev 'check' half; test is never read.
 
-    python benchmarks/train_ranker.py [--model minilm-reg-top2] [--alpha 0.5] [--json]
+    python benchmarks/train_ranker.py [--model minilm-reg-adapter] [--alpha 0.5] [--json]
 
 The tuned embedder was trained on the dev 'fit' half, so its scores on the 'check' half are honest
 features. The retriever's candidates (score fusion, 200 per list, with and without following the

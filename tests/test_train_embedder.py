@@ -1,31 +1,13 @@
-"""Top-layer tuning: the split encoder equals the whole model, GB pairs come from the real corpus."""
+"""Adapter training: GB pairs come from the real corpus, and the loss teaches the adapter on real vectors."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
-import pytest
 
-from benchmarks.split_encoder import SplitEncoder, StateCache
-from benchmarks.train_embedder import gb_triples
-from clausetrace.index.embed import load_sentence_model
-
-TEXTS = [
-    "Who must install smart meters?",
-    "anchor: ESL 39.1\nheading: Roll-out\n\n" + "The licensee must take all reasonable steps. " * 40,
-    "x",
-]
-
-
-@pytest.mark.parametrize("name", ["all-MiniLM-L6-v2", "minilm-reg-top2"])
-def test_top_of_cached_bottom_states_equals_the_whole_model(name: str, tmp_path) -> None:
-    model = load_sentence_model(name)
-    encoder = SplitEncoder(model)
-    cache = StateCache(tmp_path / "states")
-    split = encoder.encode_states(cache.get(encoder, TEXTS))
-    again = StateCache(tmp_path / "states")  # read back from disk
-    assert set(again.states) == set(cache.states)
-    whole = model.encode(TEXTS, normalize_embeddings=True)
-    assert np.abs(split - whole).max() < 1e-3 and (split * whole).sum(axis=1).min() > 0.99999
+from benchmarks.train_embedder import gb_triples, mnrl_loss, train
+from clausetrace.index.embed import LocalEmbedding, adapt
 
 
 def test_gb_pairs_are_built_from_the_corpus_without_a_hub_model(corpus_dir) -> None:
@@ -35,3 +17,18 @@ def test_gb_pairs_are_built_from_the_corpus_without_a_hub_model(corpus_dir) -> N
     assert any(q.startswith("What does ") and q.endswith(" mean?") for q in queries)
     assert any(q.startswith("anchor: SMDA-266") for q in queries)  # SMDA-266 -> the clause it quotes
     assert all(p.startswith("anchor: ") for _, p, _ in triples)
+
+
+def test_training_lowers_the_loss_on_real_gb_pairs(corpus_dir) -> None:
+    import torch
+
+    triples = [t for t in gb_triples(corpus_dir) if t[0].startswith("What does ")][:48]
+    model = LocalEmbedding()
+    texts = sorted({t for q, p, _ in triples for t in (q, p)})
+    vectors = dict(zip(texts, model.encode(texts), strict=True))
+    before = float(mnrl_loss(torch.zeros(384, 384), vectors, triples, 20.0))
+    adapter, losses = train(vectors, triples, 15, 3e-3, 16, 20.0, 0.0, random.Random(1))
+    after = float(mnrl_loss(torch.from_numpy(adapter), vectors, triples, 20.0))
+    assert after < before and losses[-1] < losses[0]
+    moved = adapt(np.stack([vectors[q] for q, _, _ in triples]), adapter)
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1.0, atol=1e-5)

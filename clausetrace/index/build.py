@@ -54,7 +54,7 @@ def build_index(
     ``model_name`` is the embedding model (``clausetrace.index.embed.MODELS``), recorded in the manifest.
     """
     nodes = corpus_nodes(docs, max_node_words)
-    cache = EmbeddingCache(cache_dir, model_name)
+    cache = EmbeddingCache(cache_dir)
     model = LocalEmbedding(model_name)
     vectors = cache.embed([n.get_content(metadata_mode="embed") for n in nodes], model, progress)
     for node, vector in zip(nodes, vectors, strict=True):

