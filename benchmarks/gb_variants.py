@@ -35,13 +35,6 @@ VARIANTS: dict[str, dict[str, object]] = {
     "rrf, tuned model": {"model": TUNED},
     "score fusion, tuned model": {"model": TUNED, "fusion": "score", "fusion_alpha": 0.35},
     "rrf + references": {"follow_references": 3},
-    "rrf + ranker": {"ranker": "obliqa-lambdarank"},
-    "score fusion, tuned model + ranker": {
-        "model": TUNED,
-        "fusion": "score",
-        "fusion_alpha": 0.35,
-        "ranker": "obliqa-lambdarank",
-    },
 }
 SHOWN = ("recall_at_1", "recall_at_5", "recall_at_10", "mrr_at_10", "refusal_accuracy", "false_refusal_rate")
 

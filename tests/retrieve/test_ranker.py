@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from llama_index.core.schema import NodeWithScore, TextNode
@@ -74,18 +72,15 @@ def test_references_of_the_top_clauses_are_followed(gb_index) -> None:
     assert added and {h.clause.key for h in added}.isdisjoint(h.clause.key for h in plain)
 
 
-def test_shipped_ranker_reorders_only_its_depth_and_is_fast(retriever) -> None:
+def test_shipped_ranker_reorders_only_its_depth(retriever) -> None:
+    """(Its cost per question is measured by benchmarks/train_ranker.py and obliqa.py, not here.)"""
     ranker = load_ranker("obliqa-lambdarank")
-    spent = 0.0
     for question in QUESTIONS:
         query = parse_query(question, retriever.index)
         hits = retriever.candidate_hits(query, 10)
-        started = time.perf_counter()
         ranked = ranker.rerank(query, hits, retriever.index)
-        spent += time.perf_counter() - started
         assert sorted(h.clause.key for h in ranked) == sorted(h.clause.key for h in hits)
         assert ranked[ranker.depth :] == hits[ranker.depth :]
-    assert 1000 * spent / len(QUESTIONS) < 25  # ~1-2 ms a question measured; slack for a busy machine
     with pytest.raises(ClausetraceError, match="unknown ranker"):
         load_ranker("nope")
 
