@@ -1,12 +1,16 @@
 """ObliQA benchmark: clausetrace's own index and retriever on the public ObliQA regulatory QA data.
 
     python benchmarks/obliqa.py [--data ../shared/bench/obliqa] [--split test|dev|mp-val|mp-test]
-        [--mode bm25|dense|hybrid|convex|oracle|all] [--limit N] [--json]
+        [--mode bm25|dense|hybrid|convex|oracle|tuned-dense|tuned-convex|ranked|ranked-xref|all]
+        [--limit N] [--json]
 
 Recall@10 and MAP@10 as trec_eval/pytrec_eval compute them, per mode, beside the published figures,
 with the machine named. 'hybrid' is HybridRetriever (RRF); 'convex' the same retriever with min-max
 score fusion; 'oracle' is plain rank_bm25 (lowercase \\w+ tokens, no stemming), the README's
-sanity check. Defaults are the settings chosen on dev (benchmarks/obliqa_tune.py, OBLIQA.md).
+sanity check. The 'tuned-*' modes use the regulation-tuned MiniLM (benchmarks/train_embedder.py);
+'ranked' adds the learned ranker (benchmarks/train_ranker.py) and 'ranked-xref' also follows the
+cross-references of the top clauses (the rulebook grammar, benchmarks/xref_gold.py). Defaults are
+the settings chosen on dev (benchmarks/obliqa_tune.py, OBLIQA.md).
 The index (13,732 passages) is built once into .cache/obliqa/ and reused
 while the data hash is unchanged; embeddings are cached by content hash.
 """
@@ -29,8 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from llama_index.core.schema import NodeWithScore, QueryBundle  # noqa: E402
-
 from benchmarks.machine import describe, peak_rss_mb  # noqa: E402
 from benchmarks.obliqa_data import (  # noqa: E402
     DEFAULT_DATA,
@@ -46,13 +48,16 @@ from benchmarks.obliqa_data import (  # noqa: E402
     load_questions,
     to_corpus,
 )
-from clausetrace.index import ClauseIndex, build_index, load_index  # noqa: E402
-from clausetrace.index.generations import current_id  # noqa: E402
+from clausetrace.errors import ClausetraceError  # noqa: E402
+from clausetrace.index import ClauseIndex, build_index, load_index, read_manifest  # noqa: E402
+from clausetrace.index.embed import MODEL_NAME  # noqa: E402
 from clausetrace.query import parse_query  # noqa: E402
 from clausetrace.retrieve import HybridRetriever  # noqa: E402
 
 K = 10
-MODES = ("bm25", "dense", "hybrid", "convex", "oracle")
+BASE_MODES = ("bm25", "dense", "hybrid", "convex", "oracle")
+TUNED_MODES = ("tuned-dense", "tuned-convex", "xref", "ranked", "ranked-xref")
+MODES = BASE_MODES + TUNED_MODES
 CACHE = REPO / ".cache" / "obliqa"
 Run = dict[str, list[str]]  # question id -> ranked gold keys
 
@@ -63,12 +68,22 @@ PUBLISHED: dict[str, dict[str, tuple[float, float, str]]] = {
         "hybrid": (0.8333, 0.7016, "0.65 dense (fine-tuned bge-small) + 0.35 BM25, Rayo et al. 2025"),
         "convex": (0.8333, 0.7016, "0.65 dense (fine-tuned bge-small) + 0.35 BM25, Rayo et al. 2025"),
         "oracle": (0.7421, 0.5932, "rank_bm25 sanity check, shared/bench/obliqa/README.md"),
+        "tuned-dense": (0.7111, 0.6261, "bge-small fine-tuned on the 22k train split, Rayo et al. 2025"),
+        "tuned-convex": (0.8333, 0.7016, "0.65 dense (fine-tuned bge-small) + 0.35 BM25, Rayo et al. 2025"),
+        "xref": (0.8333, 0.7016, "best verified hybrid, Rayo et al. 2025"),
+        "ranked": (0.8201, 0.6655, "LeSeR: fine-tuned BGE + BM25 lexical rerank, Purbey et al. 2025"),
+        "ranked-xref": (0.8333, 0.7016, "best verified hybrid, Rayo et al. 2025"),
     },
     "mp-test": {
         "bm25": (0.5585, 0.4540, "Pyserini BM25 (k1 0.9, b 0.4), MultiPassage-RegIR README"),
         "hybrid": (0.5885, 0.4539, "RRF BM25 + e5-base-v2, MultiPassage-RegIR README"),
         "convex": (0.5885, 0.4539, "RRF BM25 + e5-base-v2, MultiPassage-RegIR README"),
         "oracle": (0.5610, 0.4386, "rank_bm25 sanity check, shared/bench/obliqa/README.md"),
+        "tuned-dense": (0.5072, 0.3747, "e5-base-v2, MultiPassage-RegIR README"),
+        "tuned-convex": (0.5885, 0.4539, "RRF BM25 + e5-base-v2, MultiPassage-RegIR README"),
+        "xref": (0.5885, 0.4539, "RRF BM25 + e5-base-v2, MultiPassage-RegIR README"),
+        "ranked": (0.5885, 0.4539, "RRF BM25 + e5-base-v2, MultiPassage-RegIR README"),
+        "ranked-xref": (0.5885, 0.4539, "RRF BM25 + e5-base-v2, MultiPassage-RegIR README"),
     },
 }
 
@@ -87,6 +102,10 @@ class RetrieverSettings(BaseModel):
     convex_alpha: float = Field(default=0.35, description="Dense share of min-max score fusion ('convex')")
     convex_candidates: int = Field(default=200, description="Candidate pool of 'convex'")
     max_node_words: int = Field(default=180, description="Clauses longer than this are split")
+    tuned_model: str = Field(default="minilm-reg-adapter", description="Embedding model of the tuned-* modes")
+    tuned_alpha: float = Field(default=0.35, description="Dense share of score fusion with the tuned model")
+    ranker: str = Field(default="obliqa-lambdarank", description="Learned ranker of 'ranked' modes")
+    follow_references: int = Field(default=3, description="'ranked-xref': follow references of the top N")
 
 
 class ModeResult(BaseModel):
@@ -154,19 +173,20 @@ def mean_scores(run: Run, questions: Sequence[Question], k: int = K) -> tuple[fl
 # ---------------------------------------------------------------- index
 
 
-def index_dir_for(cache: Path, digest: str, max_words: int) -> Path:
-    """Index folder of one data hash and chunking (a new hash builds a new index)."""
-    return cache / f"index-{digest[:12]}-w{max_words}"
+def index_dir_for(cache: Path, digest: str, max_words: int, model: str = MODEL_NAME) -> Path:
+    """Index folder of one data hash, chunking and model (a new hash or model builds a new index)."""
+    return cache / (f"index-{digest[:12]}-w{max_words}" + ("" if model == MODEL_NAME else f"-{model}"))
 
 
 def prepare_index(
-    data: Path, cache: Path, max_words: int, rebuild: bool = False
+    data: Path, cache: Path, max_words: int, rebuild: bool = False, model: str = MODEL_NAME
 ) -> tuple[ClauseIndex, Corpus, dict[str, float | int | str]]:
-    """Load the cached index for this data, building it (embeddings cached) when absent."""
+    """Load the cached index for this data and model, building it (embeddings cached) when absent
+    or built with other weights."""
     corpus = to_corpus(load_passages(data), load_document_map(data))
-    folder = index_dir_for(cache, data_hash(data), max_words)
+    folder = index_dir_for(cache, data_hash(data), max_words, model)
     started = time.perf_counter()
-    built = rebuild or current_id(folder) is None
+    built = rebuild or not _usable(folder, model)
     if built:
         build_index(
             corpus.documents,
@@ -175,8 +195,9 @@ def prepare_index(
             max_node_words=max_words,
             analyse=False,
             progress=True,
+            model_name=model,
         )
-    index = load_index(folder)
+    index = load_index(folder, model=model)
     info: dict[str, float | int | str] = {
         "path": str(folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder),
         "built": "yes" if built else "reused",
@@ -184,6 +205,27 @@ def prepare_index(
         **index.manifest.counts,
     }
     return index, corpus, info
+
+
+def _usable(folder: Path, model: str) -> bool:
+    """True when folder holds an index built with this model's current weights."""
+    try:
+        read_manifest(folder, model)
+    except ClausetraceError:
+        return False
+    return True
+
+
+def with_references(index: ClauseIndex, corpus: Corpus, data: Path) -> ClauseIndex:
+    """The index with the corpus's cross-references (rulebook grammar) resolved to clause anchors."""
+    from benchmarks.xref_gold import instrument_names, resolved_references
+
+    refs = resolved_references(corpus, instrument_names(load_document_map(data)))
+    linked = ClauseIndex(index.path, index.manifest, index.documents, index.obligations, refs)
+    linked.__dict__.update(
+        {k: v for k, v in index.__dict__.items() if k in ("embed_model", "vector_index", "bm25")}
+    )
+    return linked
 
 
 # ---------------------------------------------------------------- runs
@@ -202,44 +244,25 @@ def run_retriever(
 
 def make_retriever(index: ClauseIndex, mode: str, settings: RetrieverSettings) -> HybridRetriever:
     """clausetrace's retriever in one mode with the given settings ('convex': score fusion)."""
-    if mode == "convex":
-        return ConvexRetriever(index, alpha=settings.convex_alpha, candidates=settings.convex_candidates)
+    from clausetrace.retrieve.ranker import load_ranker
+
+    if mode in ("convex", "tuned-convex", "xref", "ranked", "ranked-xref"):
+        return HybridRetriever(
+            index,
+            candidates=settings.convex_candidates,
+            fusion="score",
+            alpha=settings.convex_alpha if mode == "convex" else settings.tuned_alpha,
+            follow_references=settings.follow_references if mode.endswith("xref") else 0,
+            ranker=load_ranker(settings.ranker) if mode.startswith("ranked") else None,
+        )
     return HybridRetriever(
         index,
-        mode=mode,  # type: ignore[arg-type]
+        mode="dense" if mode == "tuned-dense" else mode,  # type: ignore[arg-type]
         candidates=settings.candidates,
         rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight,
         bm25_weight=settings.bm25_weight,
     )
-
-
-class ConvexRetriever(HybridRetriever):
-    """HybridRetriever with min-max score fusion instead of RRF: alpha * dense + (1 - alpha) * BM25.
-
-    Benchmark-side variant (the fusion Rayo et al. 2025 use); search(), clause folding and filters
-    are HybridRetriever's own.
-    """
-
-    def __init__(self, index: ClauseIndex, alpha: float, candidates: int) -> None:
-        super().__init__(index, mode="hybrid", candidates=candidates)
-        self.alpha = alpha
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        dense = self._dense.retrieve(query_bundle)
-        lexical = self._bm25(query_bundle)
-        self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
-        self.last_bm25 = {h.node.node_id: h.score or 0.0 for h in lexical}
-        fused: dict[str, float] = {}
-        nodes: dict[str, NodeWithScore] = {}
-        for weight, ranked in ((self.alpha, dense), (1 - self.alpha, lexical)):
-            top, low = (ranked[0].score or 0.0, ranked[-1].score or 0.0) if ranked else (0.0, 0.0)
-            for hit in ranked:
-                share = ((hit.score or 0.0) - low) / ((top - low) or 1.0)
-                fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight * share
-                nodes.setdefault(hit.node.node_id, hit)
-        order = sorted(fused, key=lambda node_id: -fused[node_id])
-        return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
 
 
 def with_bm25(index: ClauseIndex, k1: float, b: float) -> ClauseIndex:
@@ -359,17 +382,23 @@ def evaluate(
     split: str,
     modes: Sequence[str],
     settings: RetrieverSettings,
+    tuned: ClauseIndex | None = None,
 ) -> list[ModeResult]:
-    """Every requested mode over the questions, on one index (oracle: over the same passages)."""
+    """Every requested mode over the questions (tuned-* modes on the tuned model's index; oracle over
+    the same passages)."""
     kind = gold_kind(split)
     index = with_bm25(index, settings.bm25_k1, settings.bm25_b)
+    tuned = with_bm25(tuned, settings.bm25_k1, settings.bm25_b) if tuned is not None else None
     results = []
     for mode in modes:
         started = time.perf_counter()
         if mode == "oracle":
             run = run_oracle(passages, questions, kind)
         else:
-            run = run_retriever(make_retriever(index, mode, settings), questions, corpus, kind)
+            if mode in TUNED_MODES and tuned is None:
+                raise ValueError(f"mode {mode} needs the tuned model's index")
+            chosen = tuned if mode in TUNED_MODES else index
+            run = run_retriever(make_retriever(chosen, mode, settings), questions, corpus, kind)
         results.append(mode_result(mode, split, run, questions, time.perf_counter() - started))
     return results
 
@@ -386,7 +415,14 @@ def benchmark(
     """Every requested mode on one split of the full corpus, side by side."""
     questions = load_questions(data, split)[:limit]
     index, corpus, info = prepare_index(data, cache, settings.max_node_words, rebuild)
-    results = evaluate(index, corpus, load_passages(data), questions, split, modes, settings)
+    tuned = None
+    if set(modes) & set(TUNED_MODES):
+        tuned, _, tuned_info = prepare_index(
+            data, cache, settings.max_node_words, rebuild, settings.tuned_model
+        )
+        tuned = with_references(tuned, corpus, data) if {"xref", "ranked-xref"} & set(modes) else tuned
+        info |= {f"tuned_{k}": v for k, v in tuned_info.items()}
+    results = evaluate(index, corpus, load_passages(data), questions, split, modes, settings, tuned)
     return Report(
         split=split,
         questions=len(questions),
@@ -423,8 +459,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     defaults = RetrieverSettings()
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    p.add_argument("--split", default="test", choices=["dev", "test", "mp-val", "mp-test"])
-    p.add_argument("--mode", default="all", choices=[*MODES, "all"])
+    p.add_argument(
+        "--split", default="test", choices=["dev", "dev-fit", "dev-check", "test", "mp-val", "mp-test"]
+    )
+    p.add_argument("--mode", default="all", help=f"'all' or a comma-separated list of: {', '.join(MODES)}")
     p.add_argument("--limit", type=int, default=None, help="First N questions only")
     p.add_argument("--json", action="store_true", help="Print the report as JSON")
     p.add_argument("--rebuild", action="store_true", help="Rebuild the index even if cached")
@@ -448,7 +486,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark (or the dev grid) and print figures with the machine named."""
     args = parse_args(argv)
     settings = RetrieverSettings(**{n: getattr(args, n) for n in RetrieverSettings.model_fields})
-    modes = MODES if args.mode == "all" else (args.mode,)
+    modes = MODES if args.mode == "all" else tuple(args.mode.split(","))
+    unknown = set(modes) - set(MODES)
+    if unknown:
+        raise SystemExit(f"unknown mode(s): {', '.join(sorted(unknown))}")
     import torch
 
     torch.set_num_threads(args.threads)

@@ -100,7 +100,9 @@ def load_document_map(data: Path) -> dict[int, list[str]]:
 
 
 def load_questions(data: Path, split: str) -> list[Question]:
-    """Questions of a split with their gold keys."""
+    """Questions of a split with their gold keys ('dev-fit' / 'dev-check': one half of dev)."""
+    if split in ("dev-fit", "dev-check"):
+        return [q for q in load_questions(data, "dev") if dev_part(q.qid) == split.removeprefix("dev-")]
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: choose from {', '.join(SPLITS)}")
     questions_file, qrels_file = SPLITS[split]
@@ -199,3 +201,11 @@ def data_hash(data: Path) -> str:
     for path in [*corpus_files(data), data / "document_map.json"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+DevPart = Literal["fit", "check"]
+
+
+def dev_part(qid: str) -> DevPart:
+    """Which half of ObliQA dev a question is in, fixed by its id: 'fit' trains, 'check' chooses."""
+    return "fit" if int(hashlib.sha256(qid.encode()).hexdigest()[:8], 16) % 2 == 0 else "check"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,20 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(default=1.5, description="Weight of the BM25 ranking in RRF")
     expansion_weight: float = Field(
         default=0.5, description="Weight in RRF of BM25 over the question's thesaurus expansions"
+    )
+    fusion: Literal["rrf", "score"] = Field(
+        default="rrf", description="Fusion of the dense and BM25 rankings: reciprocal rank or min-max scores"
+    )
+    fusion_alpha: float = Field(default=0.35, description="Dense share of score fusion")
+    follow_references: int = Field(
+        default=0, description="Add the clauses the top N fused clauses refer to (0: off)"
+    )
+    ranker: str = Field(default="", description="Learned ranker over the fused clauses ('' = none)")
+    min_dense_score: float = Field(
+        default=0.40, description="Refuse when the best cosine similarity is below this"
+    )
+    min_term_coverage: float = Field(
+        default=0.5, description="Refuse when the top clauses share less of the question's key terms"
     )
     max_sentences: int = Field(
         default=3, description="Quoted sentences (and clauses cited) per answer at most"

@@ -201,3 +201,22 @@ def test_end_to_end_on_two_documents(tmp_path: Path, request: pytest.FixtureRequ
         assert result.questions == 20
         assert 0.5 < result.recall_at_10 <= 1.0, result
         assert 0.2 < result.map_at_10 <= result.recall_at_10, result
+
+
+@needs_data
+def test_dev_halves_partition_dev() -> None:
+    fit, check = load_questions(DEFAULT_DATA, "dev-fit"), load_questions(DEFAULT_DATA, "dev-check")
+    dev = load_questions(DEFAULT_DATA, "dev")
+    assert {q.qid for q in fit}.isdisjoint(q.qid for q in check)
+    assert len(fit) + len(check) == len(dev) and abs(len(fit) - len(check)) < 0.1 * len(dev)
+
+
+def test_each_model_gets_its_own_index_folder(tmp_path: Path) -> None:
+    from benchmarks.obliqa import index_dir_for
+
+    base = index_dir_for(tmp_path, "ab" * 32, 180)
+    assert base.name == "index-abababababab-w180"
+    assert (
+        index_dir_for(tmp_path, "ab" * 32, 180, "minilm-reg-adapter").name
+        == base.name + "-minilm-reg-adapter"
+    )

@@ -106,6 +106,7 @@ def ingest(
             progress=not as_json,
             keep=settings.keep_generations,
             notice=_note,
+            model_name=settings.model,
         )
     if as_json:
         emit(manifest)

@@ -38,6 +38,7 @@ from clausetrace.index.lock import writer_lock
 from clausetrace.index.manifest import INDEX_FORMAT
 from clausetrace.index.migrate import migrate_legacy
 from clausetrace.index.nodes import corpus_nodes
+from clausetrace.index.registry import model_id
 from clausetrace.index.store import BM25_DIR
 from clausetrace.models import IndexManifest, Obligation, ParsedDocument, Reference, SourceRecord
 from clausetrace.register import build_register
@@ -60,26 +61,29 @@ def build_index(
     keep: int = KEEP_GENERATIONS,
     on_stage: Stage | None = None,
     notice: Callable[[str], None] | None = None,
+    model_name: str = MODEL_NAME,
 ) -> IndexManifest:
     """Build a new generation of the index at index_dir and publish it in one atomic step.
 
     Holds the writer lock throughout; keeps the newest ``keep`` generations (and any a reader
     still pins). ``analyse=False`` skips the obligation register and cross-references (benchmark
     corpora). ``on_stage`` is called with each finished stage's name; ``notice`` gets one-line
-    notes (a stale lock cleared, leftovers removed, a legacy index migrated).
+    notes (a stale lock cleared, leftovers removed, a legacy index migrated). ``model_name`` is
+    the embedding model (:data:`clausetrace.index.registry.MODELS`), recorded in the manifest.
     """
     stage, note = on_stage or _ignore, notice or _ignore
     root = Path(index_dir)
     with _disk_errors(root), writer_lock(root, note):
         _tidy(root, note)
         stage("locked")
-        nodes, model = corpus_nodes(docs, max_node_words), LocalEmbedding()
+        nodes, model = corpus_nodes(docs, max_node_words), LocalEmbedding(model_name)
         embedded = _embed(nodes, EmbeddingCache(Path(cache_dir)), model, progress)
         stage("embedded")
         obligations, references = _analyse(docs) if analyse else ([], [])
         stage("analysed")
         generation = next_id(root)
         manifest = _manifest(docs, nodes, max_node_words, list(skipped), embedded, generation)
+        manifest.model = model_id(model_name)  # clause vectors are the base model's either way
         manifest.counts |= {"obligations": len(obligations), "references": len(references)}
         _write_generation(root, manifest, docs, nodes, model, (obligations, references), stage)
         pruned = prune(root, keep)

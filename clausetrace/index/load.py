@@ -26,14 +26,18 @@ if TYPE_CHECKING:
     from clausetrace.index.embed import LocalEmbedding
 
 
-def read_manifest(index_dir: Path) -> IndexManifest:
-    """The manifest of the live generation of an index, or a one-line reason why it cannot be used."""
+def read_manifest(index_dir: Path, model: str | None = None) -> IndexManifest:
+    """The manifest of the live generation of an index (built for ``model``, if given), or a
+    one-line reason why it cannot be used."""
     folder = live_dir(index_dir)
-    return check_manifest(parse_manifest(folder / "manifest.json"), folder)
+    return check_manifest(parse_manifest(folder / "manifest.json"), folder, model)
 
 
-def load_index(index_dir: Path, embed_model: LocalEmbedding | None = None) -> ClauseIndex:
-    """Load the live generation of an index and pin it; refuses another format or model in one line.
+def load_index(
+    index_dir: Path, embed_model: LocalEmbedding | None = None, model: str | None = None
+) -> ClauseIndex:
+    """Load the live generation of an index and pin it; refuses another format, or an index built
+    for another model than ``model`` (if given), in one line.
 
     index_dir is an index root (its CURRENT generation is loaded) or one generation's folder. The
     clause store loads at once; the model, FAISS and BM25 load on first retrieval, from the pinned
@@ -43,7 +47,7 @@ def load_index(index_dir: Path, embed_model: LocalEmbedding | None = None) -> Cl
     try:
         index = ClauseIndex(
             path=folder,
-            manifest=check_manifest(parse_manifest(folder / "manifest.json"), folder),
+            manifest=check_manifest(parse_manifest(folder / "manifest.json"), folder, model),
             documents=_load_documents(folder),
             obligations=[Obligation(**row) for row in _read_jsonl(folder / "obligations.jsonl")],
             references=[Reference(**row) for row in _read_jsonl(folder / "references.jsonl")],

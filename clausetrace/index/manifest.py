@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from clausetrace import __version__
-from clausetrace.errors import IndexMismatchError, IndexMissingError
+from clausetrace.errors import ClausetraceError, IndexMismatchError, IndexMissingError
+from clausetrace.index.registry import DIMENSION, MODEL_NAME, model_id, model_name
 from clausetrace.models import IndexManifest
 
+__all__ = ["DIMENSION", "INDEX_FORMAT", "MODEL_NAME", "check_manifest", "parse_manifest"]
+
 INDEX_FORMAT = 1
-MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSION = 384
 
 
 def parse_manifest(path: Path) -> IndexManifest:
@@ -28,16 +29,28 @@ def parse_manifest(path: Path) -> IndexManifest:
         ) from None
 
 
-def check_manifest(manifest: IndexManifest, where: Path) -> IndexManifest:
-    """The manifest, if this clausetrace can read the index it describes (same format and model)."""
+def check_manifest(manifest: IndexManifest, where: Path, model: str | None = None) -> IndexManifest:
+    """The manifest, if this clausetrace can read the index it describes: same format, and built for
+    ``model`` (by default: a model clausetrace knows, with the weights it ships)."""
     if manifest.format != INDEX_FORMAT:
         raise IndexMismatchError(
             f"index at {where} has format {manifest.format} != {INDEX_FORMAT}: "
             "rebuild with `clausetrace ingest`"
         )
-    if manifest.model != MODEL_NAME or manifest.dimension != DIMENSION:
+    expected = _expected_model(manifest.model, model)
+    if manifest.model != expected or manifest.dimension != DIMENSION:
         raise IndexMismatchError(
             f"index built with model {manifest.model} ({manifest.dimension}d), this clausetrace "
-            f"uses {MODEL_NAME} ({DIMENSION}d): rebuild with `clausetrace ingest`"
+            f"uses {expected} ({DIMENSION}d): rebuild with `clausetrace ingest`"
         )
     return manifest
+
+
+def _expected_model(recorded: str, model: str | None) -> str:
+    """The model id an index must record: the asked-for model's, else that of the model it names."""
+    if model:
+        return model_id(model)  # an unknown model asked for: a one-line error naming the known ones
+    try:
+        return model_id(model_name(recorded))
+    except ClausetraceError:
+        return MODEL_NAME  # an unknown model name: the message names the base model

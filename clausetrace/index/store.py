@@ -75,8 +75,11 @@ class ClauseIndex:
         self._term_re = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.I) if terms else None
         self._refs_by_key: dict[str, list[Reference]] = {}
         for ref in self.references:  # a sub-clause's references count for its numbered clause
-            clause_anchor = ref.source_anchor.split("(", 1)[0]
-            self._refs_by_key.setdefault(f"{clause_anchor}@{ref.version}", []).append(ref)
+            numbered = f"{ref.source_anchor.split('(', 1)[0]}@{ref.version}"
+            key = numbered if numbered in self.clauses else f"{ref.source_anchor}@{ref.version}"
+            self._refs_by_key.setdefault(key, []).append(ref)
+        self._terms: dict[str, frozenset[str]] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
         self._obligations_by_key: dict[str, list[Obligation]] = {}
         for ob in self.obligations:
             self._obligations_by_key.setdefault(f"{ob.anchor}@{ob.version}", []).append(ob)
@@ -88,10 +91,11 @@ class ClauseIndex:
 
     @functools.cached_property
     def embed_model(self) -> LocalEmbedding:
-        """The embedding model, loaded on first use (show/trace/diff never need it)."""
+        """The model the index was built for, loaded on first use (show/trace/diff never need it)."""
         from clausetrace.index.embed import LocalEmbedding
+        from clausetrace.index.registry import model_name
 
-        return LocalEmbedding()
+        return LocalEmbedding(model_name(self.manifest.model))
 
     @functools.cached_property
     def vector_index(self) -> VectorStoreIndex:
@@ -128,6 +132,40 @@ class ClauseIndex:
             key = f"{d.anchor}@{d.version}"
             counts[key] = counts.get(key, 0) + 1
         return {key for key, n in counts.items() if n >= GLOSSARY_TERMS}
+
+    def terms_of(self, key: str) -> frozenset[str]:
+        """Content terms of a clause's text (computed once per clause)."""
+        if key not in self._terms:
+            self._terms[key] = frozenset(content_terms(self.clauses[key].text))
+        return self._terms[key]
+
+    def title_terms_of(self, key: str) -> frozenset[str]:
+        """Content terms of a clause's heading, title path and document title (computed once)."""
+        if key not in self._title_terms:
+            clause = self.clauses[key]
+            words = " ".join((clause.heading, *clause.title_path, self.source_of(clause).title))
+            self._title_terms[key] = frozenset(content_terms(words))
+        return self._title_terms[key]
+
+    def linked(self, key: str) -> list[str]:
+        """Keys of the indexed clauses a clause (anchor@version) refers to, in text order."""
+        return self._links.get(key, [])
+
+    @functools.cached_property
+    def _links(self) -> dict[str, list[str]]:
+        """Clause key -> keys of the clauses its references resolve to (same version when indexed)."""
+        links: dict[str, list[str]] = {}
+        for key, refs in self._refs_by_key.items():
+            version = key.rsplit("@", 1)[1]
+            targets = []
+            for ref in refs:
+                found = self.by_anchor.get(ref.target, [])
+                same = [c for c in found if c.version == version]
+                if found and (same or found)[0].key != key:
+                    targets.append((same or found)[0].key)
+            if targets:
+                links[key] = list(dict.fromkeys(targets))
+        return links
 
     def derived(self, name: str, build: Callable[[ClauseIndex], T]) -> T:
         """A value a later stage computes once from this index (e.g. the query thesaurus)."""

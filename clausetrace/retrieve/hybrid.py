@@ -1,13 +1,15 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank on node id, plus anchor lookup.
+"""Hybrid retrieval: dense (FAISS) + BM25 fused on node id, plus anchor lookup, reference following
+and an optional learned ranking of the fused clauses.
 
+Fusion is weighted reciprocal rank ('rrf') or min-max score fusion ('score': alpha * dense +
+(1 - alpha) * BM25, the thesaurus expansions' BM25 taking ``expansion_weight`` of the BM25 share).
 llama-index's QueryFusionRetriever merges nodes with identical text (which would collapse the same
 clause of two versions) and calls an LLM by default, hence this small BaseRetriever.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
@@ -16,36 +18,15 @@ from llama_index.retrievers.bm25 import BM25Retriever
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause
 from clausetrace.query import Query
+from clausetrace.retrieve.hits import Filters, Hit
 from clausetrace.settings import Settings
 
+if TYPE_CHECKING:
+    from clausetrace.retrieve.ranker import LearnedRanker
+
 Mode = Literal["hybrid", "dense", "bm25"]
-
-
-@dataclass
-class Hit:
-    """One retrieved clause with the evidence for its rank."""
-
-    clause: Clause
-    score: float  # fused score (named clauses rank first)
-    dense: float = 0.0  # best cosine similarity of its nodes (the refusal rule reads it)
-    via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'hybrid': why it was retrieved
-    span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a search keeps: a document prefix, a pinned version or the documents in force on a
-    date (default: the latest version of each clause), and allowed clause keys."""
-
-    prefix: str | None = None
-    version: str | None = None
-    keep: set[str] | None = None
-    in_force: set[str] | None = None
-
-    @property
-    def narrow(self) -> bool:
-        """True when the filters may drop most candidates (so every node is ranked)."""
-        return bool(self.prefix or self.version or self.keep or self.in_force is not None)
+Fusion = Literal["rrf", "score"]
+Ranking = tuple[float, list[NodeWithScore]]
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:
@@ -55,7 +36,7 @@ def _unique(hits: list[Hit]) -> list[Hit]:
 
 
 class HybridRetriever(BaseRetriever):
-    """Dense + BM25 over clause nodes, fused by weighted reciprocal rank keyed on node id."""
+    """Dense + BM25 over clause nodes, fused on node id (reciprocal rank or min-max scores)."""
 
     def __init__(
         self,
@@ -66,44 +47,49 @@ class HybridRetriever(BaseRetriever):
         dense_weight: float = 1.0,
         bm25_weight: float = 1.0,
         expansion_weight: float = 0.0,
+        *,
+        fusion: Fusion = "rrf",
+        alpha: float = 0.35,
+        follow_references: int = 0,
+        ranker: LearnedRanker | None = None,
     ) -> None:
         super().__init__()
         self.index, self.mode, self.candidates = index, mode, candidates
         self.rrf_k, self.dense_weight, self.bm25_weight = rrf_k, dense_weight, bm25_weight
-        self.expansion_weight = expansion_weight
+        self.expansion_weight, self.fusion, self.alpha = expansion_weight, fusion, alpha
+        self.follow_references, self.ranker = follow_references, ranker
         self.node_count = len(index.vector_index.index_struct.nodes_dict)
         self._dense = index.vector_index.as_retriever(similarity_top_k=min(candidates, self.node_count))
         self._lexical = BM25Retriever(
             existing_bm25=index.bm25.bm25, similarity_top_k=self._dense.similarity_top_k
         )
         self.last_dense: dict[str, float] = {}
+        self.last_bm25: dict[str, float] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         """Fused node ranking for one query (all candidates, best first)."""
         return self._fuse(self._rankings(query_bundle.query_str))
 
-    def _rankings(self, text: str, expansions: str = "") -> list[tuple[float, list[NodeWithScore]]]:
+    def _rankings(self, text: str, expansions: str = "") -> list[Ranking]:
         """Weighted rankings to fuse: dense and BM25 over the text, BM25 over its expansions."""
         bundle = QueryBundle(text)
         dense = self._dense.retrieve(bundle) if self.mode != "bm25" else []
+        lexical = self._bm25(bundle) if self.mode != "dense" else []
+        extra = self._bm25(QueryBundle(expansions)) if expansions and self.mode != "dense" else []
         self.last_dense = {h.node.node_id: h.score or 0.0 for h in dense}
-        rankings = [(self.dense_weight, dense)]
-        if self.mode != "dense":
-            rankings.append((self.bm25_weight, self._bm25(bundle)))
-            if expansions:
-                rankings.append((self.expansion_weight, self._bm25(QueryBundle(expansions))))
-        return rankings
+        self.last_bm25 = {h.node.node_id: h.score or 0.0 for h in lexical}
+        if self.fusion == "score":
+            lexical_share = 1 - self.alpha
+            extra_share = lexical_share * self.expansion_weight if extra else 0.0
+            return [(self.alpha, dense), (lexical_share - extra_share, lexical), (extra_share, extra)]
+        return [(self.dense_weight, dense), (self.bm25_weight, lexical), (self.expansion_weight, extra)]
 
-    def _fuse(self, rankings: list[tuple[float, list[NodeWithScore]]]) -> list[NodeWithScore]:
-        """Weighted reciprocal-rank fusion keyed on node id."""
-        fused: dict[str, float] = {}
-        nodes: dict[str, NodeWithScore] = {}
-        for weight, ranked in rankings:
-            for rank, hit in enumerate(ranked, start=1):
-                fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
-                nodes.setdefault(hit.node.node_id, hit)
+    def _fuse(self, rankings: list[Ranking]) -> list[NodeWithScore]:
+        """The rankings fused on node id (by reciprocal rank or by min-max score), best first."""
+        nodes = {h.node.node_id: h.node for _, ranked in rankings for h in ranked}
+        fused = score_fusion(rankings) if self.fusion == "score" else rank_fusion(rankings, self.rrf_k)
         order = sorted(fused, key=lambda node_id: -fused[node_id])
-        return [NodeWithScore(node=nodes[i].node, score=fused[i]) for i in order]
+        return [NodeWithScore(node=nodes[i], score=fused[i]) for i in order]
 
     def _bm25(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [h for h in self._lexical.retrieve(query_bundle) if (h.score or 0) > 0]
@@ -128,12 +114,21 @@ class HybridRetriever(BaseRetriever):
         ``as_of`` keeps the versions in force on that date instead of the latest ones.
         """
         filters = Filters(prefix, version, keep, self.index.in_force(as_of) if as_of else None)
-        self.set_candidates(self.node_count if filters.narrow else max(self.candidates, 3 * k))
-        fused = [h for h in self._fused_hits(query) if self._admits(h.clause, filters)]
+        fused = self.candidate_hits(query, k, filters)
+        if self.ranker is not None:
+            fused = self.ranker.rerank(query, fused, self.index)
         direct = [h for h in self._direct_hits(query, filters) if self._admits(h.clause, filters)]
         scopes = tuple(a + "." for a in query.scopes)
         in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
         return _unique(direct + in_scope + fused)[:k]
+
+    def candidate_hits(self, query: Query, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        """Fused clause hits that pass the filters, with referenced clauses followed (what the
+        ranker re-orders)."""
+        filters = filters or Filters()
+        self.set_candidates(self.node_count if filters.narrow else max(self.candidates, 3 * k))
+        fused = [h for h in self._fused_hits(query) if self._admits(h.clause, filters)]
+        return self._with_referenced(fused, filters) if self.follow_references else fused
 
     def _fused_hits(self, query: Query) -> list[Hit]:
         """Fused node ranking aggregated to clauses (best node per clause), best first."""
@@ -145,7 +140,23 @@ class HybridRetriever(BaseRetriever):
             clause = self.index.clauses[item.node.metadata["key"]]
             hit = hits.setdefault(clause.key, Hit(clause=clause, score=item.score or 0.0))
             hit.dense = max(hit.dense, self.last_dense.get(item.node.node_id, 0.0))
+            hit.bm25 = max(hit.bm25, self.last_bm25.get(item.node.node_id, 0.0))
         return list(hits.values())
+
+    def _with_referenced(self, fused: list[Hit], filters: Filters) -> list[Hit]:
+        """Each of the top ``follow_references`` hits followed by the clauses it refers to, then the rest."""
+        have = {h.clause.key for h in fused}
+        out: list[Hit] = []
+        for rank, hit in enumerate(fused):
+            out.append(hit)
+            if rank >= self.follow_references:
+                continue
+            for key in self.index.linked(hit.clause.key):
+                clause = self.index.clauses[key]
+                if key not in have and self._admits(clause, filters):
+                    have.add(key)
+                    out.append(Hit(clause=clause, score=hit.score, via="reference"))
+        return out
 
     def _admits(self, clause: Clause, filters: Filters) -> bool:
         """Filters: document prefix, version (default: latest of each anchor, or in force on the
@@ -190,8 +201,30 @@ class HybridRetriever(BaseRetriever):
         return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))
 
 
+def rank_fusion(rankings: list[Ranking], rrf_k: int) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion on node id: sum of weight / (rrf_k + rank)."""
+    fused: dict[str, float] = {}
+    for weight, ranked in rankings:
+        for rank, hit in enumerate(ranked, start=1):
+            fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (rrf_k + rank)
+    return fused
+
+
+def score_fusion(rankings: list[Ranking]) -> dict[str, float]:
+    """Min-max score fusion on node id: sum of weight * (score - lowest) / (highest - lowest)."""
+    fused: dict[str, float] = {}
+    for weight, ranked in rankings:
+        top, low = (ranked[0].score or 0.0, ranked[-1].score or 0.0) if ranked else (0.0, 0.0)
+        for hit in ranked:
+            share = ((hit.score or 0.0) - low) / ((top - low) or 1.0)
+            fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight * share
+    return fused
+
+
 def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid") -> HybridRetriever:
     """A retriever (hybrid unless another mode is asked for) configured from settings."""
+    from clausetrace.retrieve.ranker import load_ranker
+
     return HybridRetriever(
         index,
         mode=mode,
@@ -200,4 +233,8 @@ def make_retriever(index: ClauseIndex, settings: Settings, mode: Mode = "hybrid"
         dense_weight=settings.dense_weight,
         bm25_weight=settings.bm25_weight,
         expansion_weight=settings.expansion_weight,
+        fusion=settings.fusion,
+        alpha=settings.fusion_alpha,
+        follow_references=settings.follow_references,
+        ranker=load_ranker(settings.ranker) if settings.ranker and mode == "hybrid" else None,
     )

@@ -21,6 +21,7 @@ Relations (``Reference.relation``), read from the words around the reference:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from clausetrace.models import Clause, ParsedDocument, Reference, Relation
@@ -60,6 +61,7 @@ from clausetrace.trace.grammar import (
     SUBJECT_TO_RE,
 )
 from clausetrace.trace.numbers import condition_of, expand_list, expand_range, licence_prefix
+from clausetrace.trace.rulebook import rulebook_grammar, rulebook_hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +106,50 @@ def extract_references(clause: Clause, doc_text: str, *, guidance: bool | None =
     return _with_subjects(refs, doc_text)
 
 
-def document_references(doc: ParsedDocument) -> list[Reference]:
+def rulebook_references(
+    clause: Clause, doc_text: str, grammar: re.Pattern[str], instruments: Mapping[str, str]
+) -> list[Reference]:
+    """References of a clause in a rulebook numbered by dotted rules (``clausetrace.trace.rulebook``)."""
+    refs = []
+    for hit in rulebook_hits(clause.text, clause.prefix, instruments, grammar):
+        start, end = clause.start + hit.start, clause.start + hit.end
+        relation = _relation(doc_text, start, end)
+        for number in hit.numbers:
+            target = f"{hit.prefix} {number}"
+            if target != clause.anchor:
+                refs.append(
+                    Reference(
+                        source_anchor=clause.anchor,
+                        doc_id=clause.doc_id,
+                        version=clause.version,
+                        text=doc_text[start:end],
+                        start=start,
+                        end=end,
+                        target=target,
+                        instrument=hit.prefix,
+                        relation=relation,
+                    )
+                )
+    return refs
+
+
+def document_references(doc: ParsedDocument, instruments: Mapping[str, str] | None = None) -> list[Reference]:
     """Every reference of a document once, read in the deepest clause holding it, in text order.
 
     Parent clauses contain their sub-clauses' text (and SMDA-266 section 2 contains 2.1-2.9), so
     the same words are met more than once; the smallest clause reads them, with its own context.
+    ``instruments`` (name -> prefix) reads the document as a dotted-rule rulebook instead.
     """
     guidance = doc.source.family == "guidance"
+    grammar = rulebook_grammar(instruments) if instruments is not None else None
     found: dict[tuple[int, int], list[Reference]] = {}
     for clause in sorted(doc.clauses, key=lambda c: c.end - c.start):
         claimed: dict[tuple[int, int], list[Reference]] = {}
-        for ref in extract_references(clause, doc.text, guidance=guidance):
+        if grammar is not None:
+            refs = rulebook_references(clause, doc.text, grammar, instruments or {})
+        else:
+            refs = extract_references(clause, doc.text, guidance=guidance)
+        for ref in refs:
             if (ref.start, ref.end) not in found:
                 claimed.setdefault((ref.start, ref.end), []).append(ref)
         found.update(claimed)
