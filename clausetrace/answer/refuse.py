@@ -26,6 +26,7 @@ from clausetrace.text import content_terms
 
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 NAMED = ("anchor", "quote")
+ON_TOPIC_SHARE = 0.6  # of the question's distinctive terms, for guidance quoting an absent instrument
 MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 FEATURES = (
     "best_dense",
@@ -41,14 +42,6 @@ FEATURES = (
     "outside_instrument",
     "asks_amount",
     "unknown_names",
-)
-INSTRUMENT_NAMES = (
-    ("GSL", re.compile(r"\bgas\s+(?:supply\s+)?licen[cs]e", re.I)),
-    ("DCCL", re.compile(r"\bDCC\s+licen[cs]e", re.I)),
-    ("SEC", re.compile(r"\b(?:SEC|Smart\s+Energy\s+Code)\b(?!\s+Appendix)", re.I)),
-    ("SMETS", re.compile(r"\bSMETS\b|\btechnical\s+specification", re.I)),
-    ("GBCS", re.compile(r"\bGBCS\b|\bcompanion\s+specification", re.I)),
-    ("ACT", re.compile(r"\b(?:Energy|Electricity|Gas)\s+Act\b", re.I)),
 )
 AMOUNT_RE = re.compile(r"\b(how much|cost\w*|price\w*|average|fines?|penalt\w*|how many)\b", re.I)
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
@@ -76,15 +69,10 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         "definition": float(any(h.via == "definition" for h in hits)),
         "fused": max((h.score for h in hits if h.via not in DIRECT), default=0.0) * 100,
         "terms": math.log1p(len(terms)),
-        "outside_instrument": float(bool(named_instruments(query.text) - index.prefixes)),
+        "outside_instrument": float(bool(set(query.instruments) - index.prefixes)),
         "asks_amount": float(bool(AMOUNT_RE.search(query.text))),
         "unknown_names": float(sum(w.lower() not in index.vocabulary for w in NAME_RE.findall(query.text))),
     }
-
-
-def named_instruments(text: str) -> set[str]:
-    """Instruments a question names in words ('the gas supply licence' -> 'GSL')."""
-    return {prefix for prefix, pattern in INSTRUMENT_NAMES if pattern.search(text)}
 
 
 @cache
@@ -107,7 +95,9 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
     if any(h.via in NAMED for h in hits):
         return "", None, []
     if query.absent:
-        return f"{', '.join(query.absent)} is not in the indexed documents", None, []
+        return _absent_reason(query.absent, index), None, []
+    if query.absent_sources and not _quoted_on_topic(query, hits[:3], index):
+        return _absent_reason(query.absent_sources, index), None, []
     model = load_model()
     probability = answer_probability(features(query, hits, index), model)
     found = set().union(*(content_terms(h.clause.text) for h in hits[:3])) if hits else set()
@@ -116,3 +106,22 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
         return "", probability, missing
     why = f"the nearest clauses do not support an answer (confidence {probability:.2f})"
     return why + (f"; not found: {', '.join(missing)}" if missing else ""), probability, missing
+
+
+def _quoted_on_topic(query: Query, hits: list[Hit], index: ClauseIndex) -> bool:
+    """True when a hit is guidance quoting an instrument the question asks about, on the question's
+    topic (it has most of the question's distinctive terms): a secondary answer."""
+    starts = tuple(p + " " for p in query.absent_sources)
+    for hit in hits:
+        if any(q.startswith(starts) for q in index.quoted_instruments(hit.clause)):
+            shared = query.distinctive & content_terms(hit.clause.text)
+            if len(shared) >= ON_TOPIC_SHARE * len(query.distinctive):
+                return True
+    return False
+
+
+def _absent_reason(absent: tuple[str, ...], index: ClauseIndex) -> str:
+    """Why a question naming instruments the corpus lacks is refused, with the clauses that cite them."""
+    citing = [c.anchor for a in absent for c in index.referring(a)]
+    where = f"; indexed clauses that refer to it: {', '.join(dict.fromkeys(citing[:6]))}" if citing else ""
+    return f"{', '.join(absent)} is not in the indexed documents{where}"

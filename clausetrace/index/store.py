@@ -282,11 +282,19 @@ class ClauseIndex:
         return list(dict.fromkeys(r.target for r in refs if r.secondary))
 
     def quoting(self, anchor: str) -> list[Clause]:
-        """Latest clauses referring to an anchor or inside it (SMDA-266 2.5 for SEC F4.3)."""
+        """Latest guidance clauses quoting an anchor or a clause inside it (SMDA-266 2.5 for SEC F4.3)."""
+        return self.referring(anchor, quotes_only=True)
+
+    def referring(self, anchor: str, quotes_only: bool = False) -> list[Clause]:
+        """Latest clauses whose references point at an anchor or inside it (only quotations, if asked)."""
+        inside = (anchor + ".", anchor + "(", anchor + " ")  # "GSL" alone: every clause of it
         keys = {
             key
             for key, refs in self._refs_by_key.items()
-            if any(r.target == anchor or r.target.startswith((anchor + ".", anchor + "(")) for r in refs)
+            if any(
+                (r.target == anchor or r.target.startswith(inside)) and (r.secondary or not quotes_only)
+                for r in refs
+            )
         }
         return [c for c in map(self.clauses.get, sorted(keys)) if c and self.is_latest(c)]
 

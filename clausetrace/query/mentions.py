@@ -24,6 +24,25 @@ LICENCE_WORDS = re.compile(
     re.IGNORECASE,
 )
 SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
+INSTRUMENTS = (  # (prefix, spelling): documents people name without a clause number
+    ("GSL", r"gas\s+(?:supply\s+|supplier(?:'?s)?\s+)?licen[cs]e"),
+    ("DCCL", r"DCC(?:'s)?\s+licen[cs]e"),
+    ("ESL", r"electricity\s+(?:supply\s+|supplier(?:'?s)?\s+)?licen[cs]e"),
+    ("SEC", r"smart\s+energy\s+code|SEC(?!\s*-)"),
+    ("SMETS", r"SMETS\s*[12]?|(?:smart\s+metering\s+equipment\s+)?technical\s+specifications?"),
+    ("CHTS", r"CHTS|communications\s+hub\s+technical\s+specifications?"),
+    ("GBCS", r"GBCS|great\s+britain\s+companion\s+specification"),
+)
+ACTS = r"(?:Energy|Electricity|Gas)\s+Act"
+NAMED_RES = tuple(
+    (prefix, re.compile(rf"\b(?:{spelling})\b", re.IGNORECASE))
+    for prefix, spelling in (*INSTRUMENTS, ("ACT", ACTS))
+)
+SOURCE_LEAD = r"(?:what\s+does|does|do|did|under|in|according\s+to|by)\s+(?:the\s+)?"
+SOURCE_RES = tuple(
+    (prefix, re.compile(rf"\b{SOURCE_LEAD}(?:{spelling})\b", re.IGNORECASE))
+    for prefix, spelling in INSTRUMENTS
+)
 
 
 def mentioned_anchors(text: str) -> list[str]:
@@ -50,3 +69,16 @@ def mentioned_anchors(text: str) -> list[str]:
     for m in filter(free, SEC_SECTION.finditer(text)):
         names.append(f"SEC {normalise_number(m.group('num'))}")
     return list(dict.fromkeys(names))
+
+
+def source_instruments(text: str) -> list[str]:
+    """Prefixes of the instruments a question asks *about* without a clause number: 'does the gas
+    supply licence oblige ...', 'under the DCC licence ...' -> ['GSL'], ['DCCL']. An instrument
+    named as an object ('comply with the SEC') is not a source."""
+    return [prefix for prefix, pattern in SOURCE_RES if pattern.search(text)]
+
+
+def named_instruments(text: str) -> list[str]:
+    """Prefixes of the instruments a text names in words ('the gas supply licence' -> 'GSL'; an Act
+    of Parliament -> 'ACT')."""
+    return [prefix for prefix, pattern in NAMED_RES if pattern.search(text)]

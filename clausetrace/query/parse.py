@@ -15,7 +15,7 @@ from typing import Literal
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index.store import ClauseIndex
 from clausetrace.models import Definition
-from clausetrace.query.mentions import mentioned_anchors
+from clausetrace.query.mentions import mentioned_anchors, named_instruments, source_instruments
 from clausetrace.query.vocabulary import acronym_expansions, build_thesaurus
 from clausetrace.register.parties import LICENSEE, PARTY_RE, normalise_party
 from clausetrace.text import content_terms
@@ -58,6 +58,8 @@ class Query:
     scopes: tuple[str, ...] = ()  # indexed anchors that are not clauses themselves: 'ESL 40'
     quoted: tuple[str, ...] = ()  # named anchors not indexed but quoted by guidance ('SEC F4.3')
     absent: tuple[str, ...] = ()  # named anchors neither indexed nor quoted
+    instruments: tuple[str, ...] = ()  # instruments named in words ('GSL', 'SEC', 'ACT')
+    absent_sources: tuple[str, ...] = ()  # instruments asked about that the index does not hold ('GSL')
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus
     expansions: tuple[str, ...] = ()  # document wording added to the search text (synonyms, acronyms)
@@ -134,6 +136,8 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         scopes=tuple(a for a in indexed if a not in index.by_anchor),
         quoted=quoted,
         absent=tuple(a for a in outside if a not in quoted),
+        instruments=tuple(named_instruments(cleaned)),
+        absent_sources=tuple(p for p in source_instruments(cleaned) if not _holds(index, p)),
         terms=terms,
         distinctive=frozenset(index.distinctive_terms(set(terms))),
         expansions=expansions,
@@ -145,6 +149,11 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),
         change_document=_changed_document(cleaned, indexed, index),
     )
+
+
+def _holds(index: ClauseIndex, prefix: str) -> bool:
+    """True when the index holds the instrument (the SEC: any of its parts)."""
+    return any(p == prefix or p.startswith(prefix + "-") for p in index.prefixes)
 
 
 def _changed_document(text: str, indexed: tuple[str, ...], index: ClauseIndex) -> str | None:

@@ -1,0 +1,37 @@
+"""Instruments a question names in words, and the ones it asks about (its sources)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clausetrace.query.mentions import named_instruments, source_instruments
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What does the Gas Supply Licence say about displays?", ["GSL"]),
+        ("Does the DCC Licence require it?", ["DCCL"]),
+        ("Must suppliers comply with the Smart Energy Code?", ["SEC"]),
+        ("Which SMETS2 version must a meter meet?", ["SMETS"]),
+        ("What powers does section 88 of the Energy Act 2008 give?", ["ACT"]),
+        ("Who must install smart meters?", []),
+    ],
+)
+def test_instruments_named_in_words(question: str, named: list[str]) -> None:
+    assert named_instruments(question) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("Does the gas supply licence also oblige suppliers to offer a display?", ["GSL"]),
+        ("Under the DCC licence, who runs the communications service?", ["DCCL"]),
+        ("What does the SEC say about device assurance?", ["SEC"]),
+        ("In SMETS2, what must an ESME record?", ["SMETS"]),
+        ("Do suppliers have to comply with the SEC?", []),  # the SEC is the object, not the source
+        ("Is the gas licence the same?", []),
+    ],
+)
+def test_instruments_asked_about(question: str, sources: list[str]) -> None:
+    assert source_instruments(question) == sources
