@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 from clausetrace.answer.changes import change_answer, history_answer, is_history_question
 from clausetrace.answer.cite import citation, cross_references, notes
@@ -112,11 +113,16 @@ def _compose(
     chosen = [
         (h, _best_span(query, h, index)) for h in exceptions_to(query, hits, _keys(chosen), index)
     ] + chosen
-    cited = list(dict.fromkeys(hit.clause.key for hit, _ in chosen))
-    by_key = {h.clause.key: h for h in hits} | {h.clause.key: h for h, _ in chosen}
+    items = [pinpoint(query, hit, span, index) for hit, span in chosen]
+    cited_hits = [h for (hit, _), item in zip(chosen, items, strict=True) for h in _with_item(hit, item)]
+    by_key = {h.clause.key: h for h in hits} | {h.clause.key: h for h in cited_hits}
+    cited = list(dict.fromkeys(h.clause.key for h in cited_hits))
     citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
     number = {c.key: c.n for c in citations}
-    sentences = [sentence(hit, span, number[hit.clause.key], index) for hit, span in chosen]
+    sentences = [
+        sentence(_with_item(hit, item), span, number, index)
+        for (hit, span), item in zip(chosen, items, strict=True)
+    ]
     return Answer(
         question=question,
         refused=False,
@@ -136,6 +142,31 @@ def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:
         return []
     gap = f" The nearest clauses do not mention: {', '.join(missing)}." if missing else ""
     return [f"Partial answer (confidence {confidence:.2f}): check the cited clauses.{gap}"]
+
+
+def pinpoint(query: Query, hit: Hit, span: tuple[int, int], index: ClauseIndex) -> Clause | None:
+    """The lettered item of a quoted sentence that answers the question ('ESL 42.5(b)'), when one
+    item shares more of the question's terms than every other item of that sentence."""
+    doc = index.documents[hit.clause.doc_id]
+    items = [
+        c
+        for c in (
+            index.clauses.get(f"{hit.clause.prefix} {n}@{hit.clause.version}") for n in hit.clause.children
+        )
+        if c is not None and span[0] <= c.start and c.end <= span[1]
+    ]
+    if len(items) < 2:
+        return None
+    scored = sorted(
+        ((len(query.terms & content_terms(doc.text[c.start : c.end])), c) for c in items), key=lambda x: -x[0]
+    )
+    best, runner_up = scored[0][0], scored[1][0]
+    return scored[0][1] if best > runner_up else None
+
+
+def _with_item(hit: Hit, item: Clause | None) -> list[Hit]:
+    """A quoted clause's hit, followed by its answering item's (cited right after it)."""
+    return [hit, replace(hit, clause=item)] if item else [hit]
 
 
 def _limit(query: Query, settings: Settings) -> int:
@@ -212,13 +243,17 @@ def is_heading(passage: str) -> bool:
     return len(passage.split()) < 15 and not passage.rstrip().endswith((".", ";", ":", ")"))
 
 
-def sentence(hit: Hit, span: tuple[int, int], n: int, index: ClauseIndex) -> AnswerSentence:
-    """An answer sentence quoted from a clause, with its citation number."""
+def sentence(
+    cited: list[Hit], span: tuple[int, int], number: dict[str, int], index: ClauseIndex
+) -> AnswerSentence:
+    """An answer sentence quoted from a clause (the first hit), cited to it and to the item that
+    answers the question, if one does."""
+    hit = cited[0]
     text = index.documents[hit.clause.doc_id].text[span[0] : span[1]]
     return AnswerSentence(
         text=text,
-        citations=[n],
-        anchors=[hit.clause.anchor],
+        citations=[number[h.clause.key] for h in cited],
+        anchors=[h.clause.anchor for h in cited],
         start=span[0],
         end=span[1],
         obligation=is_obligation(text),

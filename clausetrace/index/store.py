@@ -273,8 +273,9 @@ class ClauseIndex:
         return list(found.values())
 
     def references_from(self, key: str) -> list[Reference]:
-        """Cross-references made by a clause (anchor@version) and its sub-clauses."""
-        return self._refs_by_key.get(key, [])
+        """Cross-references made by a clause (anchor@version) and its sub-clauses (an item without
+        references of its own: those of its numbered clause)."""
+        return self._refs_by_key.get(key) or self._refs_by_key.get(numbered_key(key), [])
 
     def quoted_instruments(self, clause: Clause) -> list[str]:
         """Other instruments a guidance clause quotes (e.g. 'SEC F4.3'): its citations are secondary."""
@@ -299,8 +300,9 @@ class ClauseIndex:
         return [c for c in map(self.clauses.get, sorted(keys)) if c and self.is_latest(c)]
 
     def obligations_of(self, key: str) -> list[Obligation]:
-        """Obligations stated by a clause (anchor@version)."""
-        return self._obligations_by_key.get(key, [])
+        """Obligations stated by a clause (anchor@version); a lettered item shares its numbered
+        clause's (the lead-in's 'must' governs every item)."""
+        return self._obligations_by_key.get(key) or self._obligations_by_key.get(numbered_key(key), [])
 
     def parties_of(self, key: str) -> list[str]:
         """Normalised parties that owe the obligations of a clause."""
@@ -329,6 +331,12 @@ def _prefer(new: Definition, old: Definition, clause: Clause, index: ClauseIndex
     if (new.doc_id == clause.doc_id) != (old.doc_id == clause.doc_id):
         return new.doc_id == clause.doc_id
     return index.documents[new.doc_id].source.date > index.documents[old.doc_id].source.date
+
+
+def numbered_key(key: str) -> str:
+    """The key of the numbered clause an item belongs to: 'ESL 42.5(b)@v' -> 'ESL 42.5@v'."""
+    anchor, _, version = key.rpartition("@")
+    return f"{anchor.split('(', 1)[0]}@{version}"
 
 
 def _document_frequencies(clauses: Iterable[Clause]) -> dict[str, float]:

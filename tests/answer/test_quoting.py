@@ -121,3 +121,18 @@ def test_no_answer_shows_table_markup(gb_index):
     assert texts and not any("<p>" in t or "</p>" in t for t in texts)
     table = gb_index.get_clause("SMDA-266 4").text
     assert "GBCS (SEC Schedule 8) | " in table and "<p>" not in table
+
+
+def test_the_item_that_answers_is_cited_beside_its_clause(gb_index):
+    answer = ask("Can a supplier collect daily readings from a prepayment meter when the customer tops up?", gb_index)
+    assert_resolves(answer, gb_index)
+    first = answer.sentences[0]
+    assert first.anchors == ["ESL 47.9", "ESL 47.9(e)"]  # the whole sentence quoted, the item pinpointed
+    item = next(c for c in answer.citations if c.anchor == "ESL 47.9(e)")
+    assert first.start <= item.start < item.end <= first.end  # the item lies inside the quote
+    assert "prepayment" in item.text.lower()
+
+
+def test_no_item_is_pinpointed_when_none_answers_better_than_the_others(gb_index):
+    answer = ask("What does SLC 48.1 say?", gb_index)
+    assert all(len(s.anchors) == 1 for s in answer.sentences if s.anchors[0] == "ESL 48.1")
