@@ -124,7 +124,9 @@ def test_no_answer_shows_table_markup(gb_index):
 
 
 def test_the_item_that_answers_is_cited_beside_its_clause(gb_index):
-    answer = ask("Can a supplier collect daily readings from a prepayment meter when the customer tops up?", gb_index)
+    answer = ask(
+        "Can a supplier collect daily readings from a prepayment meter when the customer tops up?", gb_index
+    )
     assert_resolves(answer, gb_index)
     first = answer.sentences[0]
     assert first.anchors == ["ESL 47.9", "ESL 47.9(e)"]  # the whole sentence quoted, the item pinpointed
