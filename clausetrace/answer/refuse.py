@@ -69,7 +69,7 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         "definition": float(any(h.via == "definition" for h in hits)),
         "fused": max((h.score for h in hits if h.via not in DIRECT), default=0.0) * 100,
         "terms": math.log1p(len(terms)),
-        "outside_instrument": float(bool(set(query.instruments) - index.prefixes)),
+        "outside_instrument": _instrument_gap(query, hits[:3], index),
         "asks_amount": float(bool(AMOUNT_RE.search(query.text))),
         "unknown_names": float(sum(w.lower() not in index.vocabulary for w in NAME_RE.findall(query.text))),
     }
@@ -108,16 +108,36 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
     return why + (f"; not found: {', '.join(missing)}" if missing else ""), probability, missing
 
 
+def _instrument_gap(query: Query, hits: list[Hit], index: ClauseIndex) -> float:
+    """0 when the question names no instrument outside the index; else 1 minus the best share of
+    its distinctive terms in a top hit that refers to such an instrument ('the technical
+    specification' is close to 0 when ESL 39.20, which names it, answers a question on versions)."""
+    held = {p.split("-", 1)[0] for p in index.prefixes} | index.prefixes
+    outside = set(query.instruments) - held
+    if not outside:
+        return 0.0
+    best = 0.0
+    for hit in hits:
+        if any(r.target.split(" ", 1)[0] in outside for r in index.references_from(hit.clause.key)):
+            shared = query.distinctive & content_terms(hit.clause.text)
+            best = max(best, len(shared) / (len(query.distinctive) or 1))
+    return 1.0 - best
+
+
+def _on_topic(query: Query, hit: Hit) -> bool:
+    """True when a hit's clause has most of the question's distinctive terms."""
+    shared = query.distinctive & content_terms(hit.clause.text)
+    return len(shared) >= ON_TOPIC_SHARE * len(query.distinctive)
+
+
 def _quoted_on_topic(query: Query, hits: list[Hit], index: ClauseIndex) -> bool:
     """True when a hit is guidance quoting an instrument the question asks about, on the question's
     topic (it has most of the question's distinctive terms): a secondary answer."""
     starts = tuple(p + " " for p in query.absent_sources)
-    for hit in hits:
-        if any(q.startswith(starts) for q in index.quoted_instruments(hit.clause)):
-            shared = query.distinctive & content_terms(hit.clause.text)
-            if len(shared) >= ON_TOPIC_SHARE * len(query.distinctive):
-                return True
-    return False
+    return any(
+        _on_topic(query, hit) and any(q.startswith(starts) for q in index.quoted_instruments(hit.clause))
+        for hit in hits
+    )
 
 
 def _absent_reason(absent: tuple[str, ...], index: ClauseIndex) -> str:

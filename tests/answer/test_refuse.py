@@ -67,3 +67,21 @@ def test_near_miss_about_an_absent_licence_is_refused(gb_index):
         "What does the Gas Supply Licence say about prices for gas meters in the Netherlands?", gb_index
     )
     assert answer.refused and answer.possibly_related
+
+
+def test_an_instrument_named_but_referred_to_by_the_retrieved_clauses_is_not_outside(gb_index):
+    from clausetrace.answer.refuse import features
+    from clausetrace.query import parse_query
+    from clausetrace.retrieve import make_retriever
+    from clausetrace.settings import Settings
+
+    retriever = make_retriever(gb_index, Settings())
+
+    def outside(question: str) -> float:
+        query = parse_query(question, gb_index)
+        return features(query, retriever.search(query, 5), gb_index)["outside_instrument"]
+
+    supported = outside("Which version of the ESME Technical Specification must a replacement meter meet?")
+    off_topic = outside("What does the GBCS say about tariff prices?")  # SMDA-266 names it, off topic
+    assert supported < 0.5 < off_topic
+    assert outside("Who must install smart meters?") == 0.0  # no instrument named
