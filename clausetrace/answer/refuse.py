@@ -42,9 +42,17 @@ FEATURES = (
     "outside_instrument",
     "asks_amount",
     "unknown_names",
+    "amount_unsupported",
+    "asks_entity",
+    "asks_current",
 )
-AMOUNT_RE = re.compile(r"\b(how much|cost\w*|price\w*|average|fines?|penalt\w*|how many)\b", re.I)
-NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
+)
+UNITS = r"(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|MHz|kW\w*)"
+AMOUNT_TEXT_RE = re.compile(
+    rf"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per\s?cent)|\b{NUMBER_WORDS}\s+{UNITS}\b|\b\d{{1,3}}(?:,\d{{3}})+\b", re.I
+)
 
 
 def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, float]:
@@ -70,8 +78,13 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         "fused": max((h.score for h in hits if h.via not in DIRECT), default=0.0) * 100,
         "terms": math.log1p(len(terms)),
         "outside_instrument": _instrument_gap(query, hits[:3], index),
-        "asks_amount": float(bool(AMOUNT_RE.search(query.text))),
-        "unknown_names": float(sum(w.lower() not in index.vocabulary for w in NAME_RE.findall(query.text))),
+        "asks_amount": float("amount" in query.asks_for),
+        "unknown_names": float(sum(w.lower() not in index.vocabulary for w in query.names)),
+        "amount_unsupported": float(
+            "amount" in query.asks_for and not any(AMOUNT_TEXT_RE.search(h.clause.text) for h in hits[:3])
+        ),
+        "asks_entity": float("entity" in query.asks_for),
+        "asks_current": float("current" in query.asks_for),
     }
 
 

@@ -27,6 +27,26 @@ CHANGE_CUE = re.compile(
     r"\b(chang\w*|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|between (?:19|20)\d\d|new in)\b", re.I
 )
 DATE_RE = re.compile(r"\b(?:19|20)\d\d(?:-\d\d-\d\d)?\b")
+ASKS_FOR: tuple[tuple[str, re.Pattern[str]], ...] = (  # the kind of fact a question wants
+    (
+        "amount",
+        re.compile(
+            r"\b(how much|how many|cost\w*|price\w*|average|fines?|penalt\w*|fees?|budget|VAT|"
+            r"what (?:percentage|proportion|share|rate|level|amount))\b",
+            re.I,
+        ),
+    ),
+    (
+        "entity",
+        re.compile(
+            r"\b(which (?:companies|company|organisations?|firms?|providers?|manufacturers?)|"
+            r"who (?:is|are) (?:its|their|the) (?:chief|chair|ceo|directors?|owners?)|who owns)\b",
+            re.I,
+        ),
+    ),
+    ("current", re.compile(r"\b(right now|currently|today|this year|so far|at the moment|yet)\b", re.I)),
+)
+NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("change", CHANGE_CUE),
     ("exception", re.compile(r"\b(exception\w*|exempt\w*|does not apply|not (?:have|required) to)\b", re.I)),
@@ -60,6 +80,8 @@ class Query:
     absent: tuple[str, ...] = ()  # named anchors neither indexed nor quoted
     instruments: tuple[str, ...] = ()  # instruments named in words ('GSL', 'SEC', 'ACT')
     absent_sources: tuple[str, ...] = ()  # instruments asked about that the index does not hold ('GSL')
+    asks_for: frozenset[str] = frozenset()  # the kind of fact wanted: 'amount', 'entity', 'current'
+    names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus
     expansions: tuple[str, ...] = ()  # document wording added to the search text (synonyms, acronyms)
@@ -137,6 +159,8 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         quoted=quoted,
         absent=tuple(a for a in outside if a not in quoted),
         instruments=tuple(named_instruments(cleaned)),
+        asks_for=frozenset(kind for kind, cue in ASKS_FOR if cue.search(cleaned)),
+        names=tuple(NAME_RE.findall(cleaned)),
         absent_sources=tuple(p for p in source_instruments(cleaned) if not _holds(index, p)),
         terms=terms,
         distinctive=frozenset(index.distinctive_terms(set(terms))),

@@ -82,3 +82,17 @@ def test_query_knows_scopes_party_dates_and_change_document(gb_index):
 def test_absent_anchor_is_neither_indexed_nor_quoted(gb_index):
     query = parse_query("What does GBCS 9.9.9 say?", gb_index)
     assert query.absent == ("GBCS 9.9.9",) and not query.indexed and not query.quoted
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("How much does a smart meter cost to install?", {"amount"}),
+        ("What percentage of homes have a smart meter?", {"amount"}),
+        ("Which company runs the DCC's network?", {"entity"}),
+        ("Has the Secretary of State set a date yet?", {"current"}),
+        ("Who must install smart meters?", set()),
+    ],
+)
+def test_query_knows_the_kind_of_fact_asked_for(gb_index, question, kinds):
+    assert parse_query(question, gb_index).asks_for == kinds
