@@ -31,7 +31,8 @@ class Citation(BaseModel):
     score: float = Field(description="Fused retrieval score")
     dense: float = Field(description="Cosine similarity of the best node")
     via: str = Field(
-        description="'anchor': the question named it; 'quote': it quotes the instrument named; else 'hybrid'"
+        description="'anchor': the question named it; 'quote': it quotes the instrument named; "
+        "'exception' / 'parallel': added to a list of exceptions / of parallel requirements; else 'hybrid'"
     )
     secondary: bool = Field(
         default=False, description="Guidance quoting another instrument: a secondary citation"

@@ -15,6 +15,7 @@ from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence
+from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
@@ -110,6 +111,10 @@ def _compose(
         choose_sentences(query, hits, index, _limit(query, settings), settings.sentence_cutoff), index
     )
     chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
+    quoted = [h for h, _ in chosen]
+    chosen += [
+        (h, _best_span(query, h, index)) for h in parallel_clauses(query, quoted, _keys(chosen), index)
+    ]
     chosen = [
         (h, _best_span(query, h, index)) for h in exceptions_to(query, hits, _keys(chosen), index)
     ] + chosen

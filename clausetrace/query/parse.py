@@ -59,7 +59,8 @@ INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "list",
         re.compile(
             r"\b(list|which conditions|overview|all the|what are the|what happens|how does|"
-            r"in a nutshell|summar\w*|what (?:reports|documents|information))\b",
+            r"in a nutshell|summar\w*|what (?:reports|documents|information)|"
+            r"what\b[^?]{0,60}\b(?:include|contain|cover|go into))\b",
             re.I,
         ),
     ),
