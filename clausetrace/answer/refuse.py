@@ -26,6 +26,7 @@ from clausetrace.text import content_terms
 
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 NAMED = ("anchor", "quote")
+OFF_TOPIC_UNKNOWN = 0.5  # more than this share of a question's terms unknown to the corpus: off topic
 ON_TOPIC_SHARE = 0.6  # of the question's distinctive terms, for guidance quoting an absent instrument
 MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 FEATURES = (
@@ -111,6 +112,13 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
         return _absent_reason(query.absent, index), None, []
     if query.absent_sources and not _quoted_on_topic(query, hits[:3], index):
         return _absent_reason(query.absent_sources, index), None, []
+    unknown = sorted(t for t in query.terms if t not in index.term_df)
+    if len(unknown) > OFF_TOPIC_UNKNOWN * len(query.terms):
+        return (
+            f"most of the question's words ({', '.join(unknown[:5])}) are not used in the indexed documents",
+            None,
+            [],
+        )
     model = load_model()
     probability = answer_probability(features(query, hits, index), model)
     found = set().union(*(content_terms(h.clause.text) for h in hits[:3])) if hits else set()

@@ -37,7 +37,7 @@ from clausetrace.index.generations import next_id, prune, publish, remove_partia
 from clausetrace.index.lock import writer_lock
 from clausetrace.index.manifest import INDEX_FORMAT
 from clausetrace.index.migrate import migrate_legacy
-from clausetrace.index.nodes import corpus_nodes, lexical_view
+from clausetrace.index.nodes import corpus_nodes
 from clausetrace.index.registry import model_id
 from clausetrace.index.store import BM25_DIR
 from clausetrace.models import IndexManifest, Obligation, ParsedDocument, Reference, SourceRecord
@@ -217,8 +217,7 @@ def _persist(
     index = VectorStoreIndex(nodes, storage_context=storage, embed_model=model)
     index.storage_context.persist(persist_dir=str(folder))
     stage("vectors")
-    lexical = [lexical_view(n) for n in nodes]
-    bm25 = BM25Retriever.from_defaults(nodes=lexical, similarity_top_k=min(10, len(nodes)))
+    bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(10, len(nodes)))
     bm25.persist(str(folder / BM25_DIR), show_progress=False)
     stage("bm25")
     _write_json(folder / "documents.json", [_document_record(d) for d in docs])

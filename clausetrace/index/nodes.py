@@ -10,8 +10,7 @@ from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 from clausetrace.models import Clause, ParsedDocument
 from clausetrace.text import trim_span
 
-EMBEDDED_METADATA = ("anchor", "heading")  # what the dense vectors read beside the text
-LEXICAL_METADATA = (*EMBEDDED_METADATA, "title")  # BM25 also reads the document (condition) title
+EMBEDDED_METADATA = ("anchor", "heading")
 SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=\(?[A-Z0-9])")
 
 
@@ -75,14 +74,6 @@ def make_node(clause: Clause, doc: ParsedDocument, span: tuple[int, int], part: 
         end_char_idx=span[1],
         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.source.id)},
     )
-
-
-def lexical_view(node: TextNode) -> TextNode:
-    """The node as BM25 reads it: with the document title, which names the condition ("Smart
-    Metering Consumer Engagement"). Measured on the tuning sets: in BM25 it raises citation hits;
-    in the dense vectors it also does, but blurs the similarity the refusal model reads."""
-    excluded = [k for k in node.excluded_embed_metadata_keys if k not in LEXICAL_METADATA]
-    return node.model_copy(update={"excluded_embed_metadata_keys": excluded})
 
 
 def document_nodes(doc: ParsedDocument, max_words: int) -> list[TextNode]:

@@ -57,15 +57,3 @@ def test_nodes_are_linked_in_reading_order(gb_docs):
     nodes = document_nodes(gb_docs[0], 180)
     assert nodes[0].relationships[NodeRelationship.NEXT].node_id == nodes[1].node_id
     assert nodes[1].relationships[NodeRelationship.PREVIOUS].node_id == nodes[0].node_id
-
-
-def test_bm25_reads_the_document_title_and_the_vectors_do_not(gb_docs):
-    from llama_index.core.schema import MetadataMode
-
-    from clausetrace.index.nodes import corpus_nodes, lexical_view
-
-    node = corpus_nodes(gb_docs, 180)[0]
-    title = node.metadata["title"]
-    assert title not in node.get_content(metadata_mode=MetadataMode.EMBED)
-    assert title in lexical_view(node).get_content(metadata_mode=MetadataMode.EMBED)
-    assert lexical_view(node).node_id == node.node_id and lexical_view(node).text == node.text
