@@ -85,3 +85,9 @@ def test_an_instrument_named_but_referred_to_by_the_retrieved_clauses_is_not_out
     off_topic = outside("What does the GBCS say about tariff prices?")  # SMDA-266 names it, off topic
     assert supported < 0.5 < off_topic
     assert outside("Who must install smart meters?") == 0.0  # no instrument named
+
+
+def test_a_question_in_words_the_corpus_never_uses_is_refused_by_rule(gb_index):
+    answer = ask("What is the best recipe for lasagne?", gb_index)
+    assert answer.refused and "are not used in the indexed documents" in answer.reason
+    assert "lasagn" in answer.reason and answer.confidence is None  # the rule, not the model
