@@ -152,7 +152,6 @@ def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:
 def pinpoint(query: Query, hit: Hit, span: tuple[int, int], index: ClauseIndex) -> Clause | None:
     """The lettered item of a quoted sentence that answers the question ('ESL 42.5(b)'), when one
     item shares more of the question's terms than every other item of that sentence."""
-    doc = index.documents[hit.clause.doc_id]
     items = [
         c
         for c in (
@@ -162,9 +161,7 @@ def pinpoint(query: Query, hit: Hit, span: tuple[int, int], index: ClauseIndex) 
     ]
     if len(items) < 2:
         return None
-    scored = sorted(
-        ((len(query.terms & content_terms(doc.text[c.start : c.end])), c) for c in items), key=lambda x: -x[0]
-    )
+    scored = sorted(((len(query.terms & index.terms_of(c.key)), c) for c in items), key=lambda x: -x[0])
     best, runner_up = scored[0][0], scored[1][0]
     return scored[0][1] if best > runner_up else None
 

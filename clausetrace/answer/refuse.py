@@ -22,7 +22,6 @@ from pathlib import Path
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query
 from clausetrace.retrieve import Hit
-from clausetrace.text import content_terms
 
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 NAMED = ("anchor", "quote")
@@ -60,10 +59,10 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
     """Retrieval evidence for one question, as named numbers."""
     dense = sorted((h.dense for h in hits), reverse=True) or [0.0]
     terms = query.distinctive
-    covered = set().union(*(content_terms(h.clause.text) for h in hits[:3])) if hits else set()
+    covered = set().union(*(index.terms_of(h.clause.key) for h in hits[:3])) if hits else set()
     words = query.terms
     unknown = [t for t in words if t not in index.term_df]
-    top = content_terms(hits[0].clause.text) if hits else set()
+    top = index.terms_of(hits[0].clause.key) if hits else set()
     rarity = {t: -math.log(index.term_df.get(t, 0.5 / max(len(index.clauses), 1))) for t in words}
     weight = sum(rarity.values()) or 1.0
     missing = [rarity[t] for t in words if t not in covered]
@@ -121,7 +120,7 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
         )
     model = load_model()
     probability = answer_probability(features(query, hits, index), model)
-    found = set().union(*(content_terms(h.clause.text) for h in hits[:3])) if hits else set()
+    found = set().union(*(index.terms_of(h.clause.key) for h in hits[:3])) if hits else set()
     missing = sorted(query.distinctive - found)[:5]
     if probability >= float(model["threshold"]):  # type: ignore[arg-type]
         return "", probability, missing
@@ -133,22 +132,20 @@ def _instrument_gap(query: Query, hits: list[Hit], index: ClauseIndex) -> float:
     """0 when the question names no instrument outside the index; else 1 minus the best share of
     its distinctive terms in a top hit that refers to such an instrument ('the technical
     specification' is close to 0 when ESL 39.20, which names it, answers a question on versions)."""
-    held = {p.split("-", 1)[0] for p in index.prefixes} | index.prefixes
-    outside = set(query.instruments) - held
+    outside = set(query.outside_instruments)
     if not outside:
         return 0.0
-    best = 0.0
-    for hit in hits:
-        if any(r.target.split(" ", 1)[0] in outside for r in index.references_from(hit.clause.key)):
-            shared = query.distinctive & content_terms(hit.clause.text)
-            best = max(best, len(shared) / (len(query.distinctive) or 1))
-    return 1.0 - best
+    naming = [
+        h
+        for h in hits
+        if any(r.target.split(" ", 1)[0] in outside for r in index.references_from(h.clause.key))
+    ]
+    return 1.0 - max((_topic_share(query, h, index) for h in naming), default=0.0)
 
 
-def _on_topic(query: Query, hit: Hit) -> bool:
-    """True when a hit's clause has most of the question's distinctive terms."""
-    shared = query.distinctive & content_terms(hit.clause.text)
-    return len(shared) >= ON_TOPIC_SHARE * len(query.distinctive)
+def _topic_share(query: Query, hit: Hit, index: ClauseIndex) -> float:
+    """Share of the question's distinctive terms that a hit's clause has."""
+    return len(query.distinctive & index.terms_of(hit.clause.key)) / (len(query.distinctive) or 1)
 
 
 def _quoted_on_topic(query: Query, hits: list[Hit], index: ClauseIndex) -> bool:
@@ -156,7 +153,8 @@ def _quoted_on_topic(query: Query, hits: list[Hit], index: ClauseIndex) -> bool:
     topic (it has most of the question's distinctive terms): a secondary answer."""
     starts = tuple(p + " " for p in query.absent_sources)
     return any(
-        _on_topic(query, hit) and any(q.startswith(starts) for q in index.quoted_instruments(hit.clause))
+        _topic_share(query, hit, index) >= ON_TOPIC_SHARE
+        and any(q.startswith(starts) for q in index.quoted_instruments(hit.clause))
         for hit in hits
     )
 

@@ -80,6 +80,7 @@ class Query:
     quoted: tuple[str, ...] = ()  # named anchors not indexed but quoted by guidance ('SEC F4.3')
     absent: tuple[str, ...] = ()  # named anchors neither indexed nor quoted
     instruments: tuple[str, ...] = ()  # instruments named in words ('GSL', 'SEC', 'ACT')
+    outside_instruments: tuple[str, ...] = ()  # of those, the ones the index does not hold
     absent_sources: tuple[str, ...] = ()  # instruments asked about that the index does not hold ('GSL')
     asks_for: frozenset[str] = frozenset()  # the kind of fact wanted: 'amount', 'entity', 'current'
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
@@ -150,6 +151,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
     expanded = terms | content_terms(" ".join(expansions))
     intent = intent_of(cleaned)
     asks_definition = intent == "definition" or bool(WHAT_IS_RE.match(cleaned))
+    named = tuple(named_instruments(cleaned))
     return Query(
         text=cleaned,
         search_text=f"{cleaned} ({'; '.join(long_forms)})" if long_forms else cleaned,
@@ -159,7 +161,8 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         scopes=tuple(a for a in indexed if a not in index.by_anchor),
         quoted=quoted,
         absent=tuple(a for a in outside if a not in quoted),
-        instruments=tuple(named_instruments(cleaned)),
+        instruments=named,
+        outside_instruments=tuple(p for p in named if not _holds(index, p)),
         asks_for=frozenset(kind for kind, cue in ASKS_FOR if cue.search(cleaned)),
         names=tuple(NAME_RE.findall(cleaned)),
         absent_sources=tuple(p for p in source_instruments(cleaned) if not _holds(index, p)),

@@ -89,19 +89,9 @@ def extract_references(clause: Clause, doc_text: str, *, guidance: bool | None =
         for target in hit.targets:
             if target == clause.anchor:
                 continue
+            secondary = is_guidance and hit.instrument != clause.prefix
             refs.append(
-                Reference(
-                    source_anchor=clause.anchor,
-                    doc_id=clause.doc_id,
-                    version=clause.version,
-                    text=doc_text[start:end],
-                    start=start,
-                    end=end,
-                    target=target,
-                    instrument=hit.instrument,
-                    relation=relation,
-                    secondary=is_guidance and hit.instrument != clause.prefix,
-                )
+                _reference(clause, doc_text, (start, end), target, hit.instrument, relation, secondary)
             )
     return _with_subjects(refs, doc_text)
 
@@ -117,20 +107,32 @@ def rulebook_references(
         for number in hit.numbers:
             target = f"{hit.prefix} {number}"
             if target != clause.anchor:
-                refs.append(
-                    Reference(
-                        source_anchor=clause.anchor,
-                        doc_id=clause.doc_id,
-                        version=clause.version,
-                        text=doc_text[start:end],
-                        start=start,
-                        end=end,
-                        target=target,
-                        instrument=hit.prefix,
-                        relation=relation,
-                    )
-                )
+                refs.append(_reference(clause, doc_text, (start, end), target, hit.prefix, relation))
     return refs
+
+
+def _reference(
+    clause: Clause,
+    doc_text: str,
+    span: tuple[int, int],
+    target: str,
+    instrument: str,
+    relation: Relation,
+    secondary: bool = False,
+) -> Reference:
+    """A Reference from a clause: the phrase at span of the document text, pointing at target."""
+    return Reference(
+        source_anchor=clause.anchor,
+        doc_id=clause.doc_id,
+        version=clause.version,
+        text=doc_text[span[0] : span[1]],
+        start=span[0],
+        end=span[1],
+        target=target,
+        instrument=instrument,
+        relation=relation,
+        secondary=secondary,
+    )
 
 
 def document_references(doc: ParsedDocument, instruments: Mapping[str, str] | None = None) -> list[Reference]:
