@@ -25,7 +25,9 @@ from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 
-UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
+UNCERTAIN_BELOW = 0.5
+EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
+MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)  # answers less likely than this to be supported carry a note
 LIST_INTENTS = (
     "who",
     "may",
@@ -207,14 +209,15 @@ def choose_sentences(
     query: Query, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
 ) -> list[tuple[Hit, tuple[int, int]]]:
     """Best sentence per useful clause (obligations first): at most limit, within cutoff of the best."""
-    terms = query.terms
+    weights = term_weights(query, index)
+    norm = math.sqrt(sum(weights.values()) or 1.0) * math.sqrt(MEAN_WEIGHT)
     scored = []
     for rank, hit in enumerate(hits):
         doc = index.documents[hit.clause.doc_id]
         text = doc.text
         for span in [hit.span] if hit.span else sentence_spans(hit.clause, doc):
             passage = text[span[0] : span[1]]
-            overlap = len(terms & content_terms(passage)) / math.sqrt(len(terms) or 1)
+            overlap = sum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
             prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
             scored.append((overlap + bonus + prior, rank, hit, span))
@@ -224,6 +227,18 @@ def choose_sentences(
     top = sorted(best_per_clause.values(), key=lambda x: -x[0])[:limit]
     floor = top[0][0] * cutoff
     return [(hit, span) for score, rank, hit, span in sorted(top, key=lambda x: x[1]) if score >= floor]
+
+
+def term_weights(query: Query, index: ClauseIndex) -> dict[str, float]:
+    """Question terms weighted by rarity in the corpus (terms of the thesaurus expansions at
+    EXPANSION_SHARE of their weight): a rare word matched says more than 'supplier'."""
+    n = max(len(index.clauses), 1)
+
+    def idf(term: str) -> float:
+        return -math.log(max(index.term_df.get(term, 0.5 / n), 0.5 / n))
+
+    weights = {t: idf(t) * EXPANSION_SHARE for t in query.expanded_terms - query.terms}
+    return weights | {t: idf(t) for t in query.terms}
 
 
 def primary_first(

@@ -138,3 +138,18 @@ def test_the_item_that_answers_is_cited_beside_its_clause(gb_index):
 def test_no_item_is_pinpointed_when_none_answers_better_than_the_others(gb_index):
     answer = ask("What does SLC 48.1 say?", gb_index)
     assert all(len(s.anchors) == 1 for s in answer.sentences if s.anchors[0] == "ESL 48.1")
+
+
+def test_rare_question_words_outweigh_common_ones_and_expansions_count_half(gb_index):
+    from clausetrace.answer.quoting import EXPANSION_SHARE, term_weights
+    from clausetrace.query import parse_query
+    from clausetrace.text import content_terms
+
+    query = parse_query("Must the licensee publish the Target Number on its website? Is a comms hub needed?", gb_index)
+    weights = term_weights(query, gb_index)
+    (website,), (licensee,) = content_terms("website"), content_terms("licensee")
+    assert weights[website] > weights[licensee] > 0
+    (communications,) = content_terms("Communications")
+    assert communications in query.expanded_terms - query.terms
+    full = term_weights(parse_query("Must the Communications Hub be installed?", gb_index), gb_index)[communications]
+    assert weights[communications] == pytest.approx(EXPANSION_SHARE * full)
