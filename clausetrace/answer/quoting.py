@@ -25,9 +25,9 @@ from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 
-UNCERTAIN_BELOW = 0.5
+UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
-MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)  # answers less likely than this to be supported carry a note
+MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)
 LIST_INTENTS = (
     "who",
     "may",
