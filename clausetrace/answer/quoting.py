@@ -232,13 +232,8 @@ def choose_sentences(
 def term_weights(query: Query, index: ClauseIndex) -> dict[str, float]:
     """Question terms weighted by rarity in the corpus (terms of the thesaurus expansions at
     EXPANSION_SHARE of their weight): a rare word matched says more than 'supplier'."""
-    n = max(len(index.clauses), 1)
-
-    def idf(term: str) -> float:
-        return -math.log(max(index.term_df.get(term, 0.5 / n), 0.5 / n))
-
-    weights = {t: idf(t) * EXPANSION_SHARE for t in query.expanded_terms - query.terms}
-    return weights | {t: idf(t) for t in query.terms}
+    weights = {t: index.rarity(t) * EXPANSION_SHARE for t in query.expanded_terms - query.terms}
+    return weights | {t: index.rarity(t) for t in query.terms}
 
 
 def primary_first(

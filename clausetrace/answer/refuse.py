@@ -63,7 +63,7 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
     words = query.terms
     unknown = [t for t in words if t not in index.term_df]
     top = index.terms_of(hits[0].clause.key) if hits else set()
-    rarity = {t: -math.log(index.term_df.get(t, 0.5 / max(len(index.clauses), 1))) for t in words}
+    rarity = {t: index.rarity(t) for t in words}
     weight = sum(rarity.values()) or 1.0
     missing = [rarity[t] for t in words if t not in covered]
     return {

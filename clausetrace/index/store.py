@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -250,6 +251,11 @@ class ClauseIndex:
         if anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor):
             return True
         return " " not in anchor and any(c.prefix == anchor for c in self.clauses.values())
+
+    def rarity(self, term: str) -> float:
+        """Inverse clause frequency of a stemmed term (-log of its share; a term never seen counts
+        as half a clause)."""
+        return -math.log(self.term_df.get(term, 0.5 / max(len(self.clauses), 1)))
 
     def distinctive_terms(self, terms: set[str]) -> set[str]:
         """Terms that are not ubiquitous in the corpus (in under a quarter of the clauses)."""
