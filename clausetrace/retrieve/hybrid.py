@@ -94,9 +94,8 @@ class HybridRetriever(BaseRetriever):
     def _bm25(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return [h for h in self._lexical.retrieve(query_bundle) if (h.score or 0) > 0]
 
-    def set_candidates(self, n: int) -> None:
-        """Widen or narrow the per-retriever candidate pool."""
-        self.candidates = n
+    def _set_pool(self, n: int) -> None:
+        """Candidates per retriever for the next search (the configured ``candidates`` stays as it is)."""
         self._dense.similarity_top_k = self._lexical.similarity_top_k = min(n, self.node_count)
 
     def search(
@@ -126,7 +125,7 @@ class HybridRetriever(BaseRetriever):
         """Fused clause hits that pass the filters, with referenced clauses followed (what the
         ranker re-orders)."""
         filters = filters or Filters()
-        self.set_candidates(self.node_count if filters.narrow else max(self.candidates, 3 * k))
+        self._set_pool(self.node_count if filters.narrow else max(self.candidates, 3 * k))
         fused = [h for h in self._fused_hits(query) if self._admits(h.clause, filters)]
         return self._with_referenced(fused, filters) if self.follow_references else fused
 

@@ -38,6 +38,17 @@ def test_default_is_latest_version_and_pinning_works(retriever):
     assert pinned and {h.clause.version for h in pinned} == {"2022-04-14"}
 
 
+def test_a_narrowed_search_leaves_the_next_question_as_a_fresh_retriever_answers_it(gb_index):
+    """A version pin widens the pool to every node for that search only (it once stuck)."""
+    used, fresh = HybridRetriever(gb_index, candidates=30), HybridRetriever(gb_index, candidates=30)
+    question = parse_query("Who has to keep evidence of interoperability testing?", gb_index)
+    used.search(question, 5, version="2022-04-14")
+    assert used.candidates == 30
+    assert [h.clause.key for h in used.candidate_hits(question)] == [
+        h.clause.key for h in fresh.candidate_hits(question)
+    ]
+
+
 def test_prefix_filter(retriever):
     hits = retriever.search(parse_query("interoperability of devices", retriever.index), 5, prefix="SMDA-266")
     assert hits and all(h.clause.prefix == "SMDA-266" for h in hits)
