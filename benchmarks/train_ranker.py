@@ -60,8 +60,16 @@ def matrix(rows: Candidates, index: ClauseIndex, corpus: Corpus, depth: int):
     return np.vstack(xs), np.concatenate(ys), groups
 
 
-def fit(x: np.ndarray, y: np.ndarray, groups: list[int], trees: int, leaves: int):
-    """A lambdarank booster."""
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: list[int],
+    trees: int,
+    leaves: int,
+    names: Sequence[str] = FEATURES,
+    **overrides: float,
+):
+    """A lambdarank booster (``overrides``: other LightGBM parameters, e.g. min_data_in_leaf)."""
     import lightgbm
 
     params = {
@@ -77,8 +85,9 @@ def fit(x: np.ndarray, y: np.ndarray, groups: list[int], trees: int, leaves: int
         "verbose": -1,
         "seed": 13,
         "deterministic": True,
+        **overrides,
     }
-    data = lightgbm.Dataset(x, label=y, group=groups, feature_name=list(FEATURES))
+    data = lightgbm.Dataset(x, label=y, group=groups, feature_name=list(names))
     return lightgbm.train(params, data, num_boost_round=trees)
 
 

@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     follow_references: int = Field(
         default=0, description="Add the clauses the top N fused clauses refer to (0: off)"
     )
-    ranker: str = Field(default="", description="Learned ranker over the fused clauses ('' = none)")
+    ranker: str = Field(
+        default="gb-lambdarank", description="Learned ranker over the fused clauses ('' = none)"
+    )
     min_dense_score: float = Field(
         default=0.40, description="Refuse when the best cosine similarity is below this"
     )

@@ -5,8 +5,9 @@ Two hard rules, then a calibrated decision:
 - a named instrument that is neither indexed nor quoted is refused, naming it;
 - otherwise a logistic model over retrieval features (dense similarity and its drop, coverage of
   the question's distinctive terms and their rarity, words and names the corpus never uses, an
-  instrument named in words that is not indexed, a question for an amount, a definition found,
-  the fused score) gives the probability that the corpus answers. Its weights, feature scaling and
+  instrument named in words that is not indexed, a question for an amount or a period that the
+  top clauses do not give, for a company, for what happens in practice, a definition found, the
+  fused score) gives the probability that the corpus answers. Its weights, feature scaling and
   threshold are data (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with
   cross-validation on the tuning questions only.
 """
@@ -45,6 +46,8 @@ FEATURES = (
     "amount_unsupported",
     "asks_entity",
     "asks_current",
+    "period_unsupported",
+    "asks_event",
 )
 NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
@@ -52,6 +55,10 @@ NUMBER_WORDS = (
 UNITS = r"(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|MHz|kW\w*)"
 AMOUNT_TEXT_RE = re.compile(
     rf"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per\s?cent)|\b{NUMBER_WORDS}\s+{UNITS}\b|\b\d{{1,3}}(?:,\d{{3}})+\b", re.I
+)
+
+PERIOD_TEXT_RE = re.compile(  # a length of time the text gives, or 'as soon as reasonably practicable'
+    rf"\b{NUMBER_WORDS}\s+{UNITS}\b|\b(?:as soon as|promptly|without (?:undue )?delay|immediately)\b", re.I
 )
 
 
@@ -85,6 +92,10 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         ),
         "asks_entity": float("entity" in query.asks_for),
         "asks_current": float("current" in query.asks_for),
+        "period_unsupported": float(
+            "period" in query.asks_for and not any(PERIOD_TEXT_RE.search(h.clause.text) for h in hits[:3])
+        ),
+        "asks_event": float("event" in query.asks_for),
     }
 
 

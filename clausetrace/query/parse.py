@@ -39,12 +39,29 @@ ASKS_FOR: tuple[tuple[str, re.Pattern[str]], ...] = (  # the kind of fact a ques
     (
         "entity",
         re.compile(
-            r"\b(which (?:companies|company|organisations?|firms?|providers?|manufacturers?)|"
+            r"\b(which (?:\w+ )?(?:companies|company|organisations?|firms?|providers?|manufacturers?|"
+            r"apps?|products?|brands?|models?|test houses?|labs?|laborator\w+|vendors?)|"
             r"who (?:is|are) (?:its|their|the) (?:chief|chair|ceo|directors?|owners?)|who owns)\b",
             re.I,
         ),
     ),
     ("current", re.compile(r"\b(right now|currently|today|this year|so far|at the moment|yet)\b", re.I)),
+    (
+        "period",
+        re.compile(
+            r"\b(how long|how quickly|how soon|how many (?:days|weeks|months|years|hours)|within how|"
+            r"time limit|retention period|\d+\s?(?:or \d+\s?)?hours?)\b",
+            re.I,
+        ),
+    ),
+    (  # what happened or happens in practice, which rules do not record
+        "event",
+        re.compile(
+            r"\b(ever|going to|due to (?:publish|be|come)|next (?:update|review|version|revision)|"
+            r"in practice|usually|typically|on average|historically|recently)\b",
+            re.I,
+        ),
+    ),
 )
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
@@ -82,7 +99,7 @@ class Query:
     instruments: tuple[str, ...] = ()  # instruments named in words ('GSL', 'SEC', 'ACT')
     outside_instruments: tuple[str, ...] = ()  # of those, the ones the index does not hold
     absent_sources: tuple[str, ...] = ()  # instruments asked about that the index does not hold ('GSL')
-    asks_for: frozenset[str] = frozenset()  # the kind of fact wanted: 'amount', 'entity', 'current'
+    asks_for: frozenset[str] = frozenset()  # fact wanted: 'amount', 'entity', 'current', 'period', 'event'
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus

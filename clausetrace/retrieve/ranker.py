@@ -16,17 +16,21 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from clausetrace.errors import ClausetraceError
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query
+from clausetrace.query.parse import Intent
 from clausetrace.retrieve.hits import Hit
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-RANKERS = {"obliqa-lambdarank": MODELS_DIR / "ranker-obliqa.txt"}
+RANKERS = {
+    "obliqa-lambdarank": MODELS_DIR / "ranker-obliqa.txt",
+    "gb-lambdarank": MODELS_DIR / "ranker-gb.txt",
+}
 FEATURES = (
     "fused_rank",
     "fused_share",
@@ -46,6 +50,16 @@ FEATURES = (
     "via_reference",
     "query_terms",
 )
+GB_FEATURES = FEATURES + (  # evidence the GB corpus adds: thesaurus, rarity, titles, register
+    "expanded_share",
+    "weighted_share",
+    "titled",
+    "guidance",
+    "duties",
+    "party_owes",
+    "intent",
+)
+INTENTS = get_args(Intent)
 LINK_WINDOW = 10  # links counted to and from the first 10 fused clauses
 
 
@@ -55,13 +69,14 @@ class LearnedRanker:
 
     booster: Any
     depth: int
+    names: tuple[str, ...] = FEATURES
 
     def rerank(self, query: Query, hits: list[Hit], index: ClauseIndex) -> list[Hit]:
         """The hits with the first ``depth`` re-ordered by the model (ties keep the fused order)."""
         head, tail = hits[: self.depth], hits[self.depth :]
         if len(head) < 2:
             return hits
-        scores = self.booster.predict(features(query, head, index), num_threads=1)
+        scores = self.booster.predict(features(query, head, index, self.names), num_threads=1)
         order = np.argsort(-scores, kind="stable")
         return [head[i] for i in order] + tail
 
@@ -77,13 +92,16 @@ def load_ranker(name: str) -> LearnedRanker:
     if not path.exists():
         raise ClausetraceError(f"ranker model missing: {path} (run benchmarks/train_ranker.py)")
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    if tuple(meta["features"]) != FEATURES:
+    names = tuple(meta["features"])
+    if names not in (FEATURES, GB_FEATURES):
         raise ClausetraceError(f"{path.name} was trained on other features: retrain it")
-    return LearnedRanker(booster=lightgbm.Booster(model_file=str(path)), depth=int(meta["depth"]))
+    return LearnedRanker(lightgbm.Booster(model_file=str(path)), int(meta["depth"]), names)
 
 
-def features(query: Query, hits: list[Hit], index: ClauseIndex) -> np.ndarray:
-    """One row of FEATURES per hit, in hit order."""
+def features(
+    query: Query, hits: list[Hit], index: ClauseIndex, names: tuple[str, ...] = FEATURES
+) -> np.ndarray:
+    """One row of ``names`` (FEATURES or GB_FEATURES) per hit, in hit order."""
     top_fused = max((h.score for h in hits), default=0.0) or 1.0
     top_dense = max((h.dense for h in hits), default=0.0)
     top_bm25 = max((h.bm25 for h in hits), default=0.0) or 1.0
@@ -118,7 +136,36 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> np.ndarray:
                 len(query.terms),
             )
         )
-    return np.asarray(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))
+    base = np.asarray(rows, dtype=np.float64).reshape(len(hits), len(FEATURES))
+    if names == FEATURES:
+        return base
+    return np.hstack([base, _gb_features(query, hits, index)])
+
+
+def _gb_features(query: Query, hits: list[Hit], index: ClauseIndex) -> np.ndarray:
+    """The GB_FEATURES after FEATURES: expanded and rarity-weighted term shares, a condition title
+    the question uses, guidance, the register's duties and whether the party asked about owes one."""
+    expanded = query.expanded_terms or query.terms or frozenset({""})
+    weights = {t: index.rarity(t) for t in query.terms}
+    total = sum(weights.values()) or 1.0
+    titled = tuple(t + "." for t in query.titled)
+    party = (query.party or "").lower()
+    rows = []
+    for hit in hits:
+        clause, key = hit.clause, hit.clause.key
+        own = index.terms_of(key)
+        rows.append(
+            (
+                len(expanded & own) / len(expanded),
+                sum(w for t, w in weights.items() if t in own) / total,
+                float(bool(titled) and clause.anchor.startswith(titled)),
+                float(index.source_of(clause).family == "guidance"),
+                len(index.obligations_of(key)),
+                float(bool(party) and any(party in p.lower() for p in index.parties_of(key))),
+                INTENTS.index(query.intent),
+            )
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(len(hits), len(GB_FEATURES) - len(FEATURES))
 
 
 def _ranks(values: list[float]) -> list[int]:

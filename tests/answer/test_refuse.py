@@ -33,6 +33,16 @@ def test_features_read_the_evidence(gb_index):
     assert near["coverage"] > away["coverage"] and away["unknown_words"] > near["unknown_words"]
 
 
+def test_a_period_asked_for_is_unsupported_only_when_the_top_clauses_give_none(gb_index):
+    """ESL 50.3 gives the new supplier's time ('15 working days'); no clause says how fast a breach is reported."""
+    retriever = HybridRetriever(gb_index)
+    given = parse_query("How long does a new supplier have to agree terms with the meter owner?", gb_index)
+    absent = parse_query("How quickly do we have to report a smart metering security breach?", gb_index)
+    assert "period" in given.asks_for and "period" in absent.asks_for
+    found = [features(q, retriever.search(q, 5), gb_index)["period_unsupported"] for q in (given, absent)]
+    assert found == [0.0, 1.0]
+
+
 def test_named_absent_instrument_is_refused_and_named(gb_index):
     answer = ask("What does SEC Section F5 say about forecasting communications hubs?", gb_index)
     assert answer.refused and "SEC F5" in answer.reason and answer.possibly_related

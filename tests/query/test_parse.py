@@ -91,6 +91,11 @@ def test_absent_anchor_is_neither_indexed_nor_quoted(gb_index):
         ("What percentage of homes have a smart meter?", {"amount"}),
         ("Which company runs the DCC's network?", {"entity"}),
         ("Has the Secretary of State set a date yet?", {"current"}),
+        ("Which energy apps have been approved instead of a display?", {"entity"}),
+        ("How quickly must the old supplier pass on the meter owner's details?", {"period"}),
+        ("Is there a 24 or 72 hour limit for reporting a breach?", {"period"}),
+        ("Has Ofgem ever taken action over this?", {"event"}),
+        ("How long does SMDA testing usually take?", {"period", "event"}),
         ("Who must install smart meters?", set()),
     ],
 )

@@ -10,7 +10,7 @@ from clausetrace.errors import ClausetraceError
 from clausetrace.query import parse_query
 from clausetrace.retrieve import HybridRetriever
 from clausetrace.retrieve.hybrid import rank_fusion, score_fusion
-from clausetrace.retrieve.ranker import FEATURES, LearnedRanker, features, load_ranker
+from clausetrace.retrieve.ranker import FEATURES, GB_FEATURES, LearnedRanker, features, load_ranker
 
 QUESTIONS = [
     "Who must install smart meters at domestic premises?",
@@ -105,3 +105,32 @@ def test_a_ranker_trained_on_real_features_round_trips(retriever, tmp_path) -> N
     assert LearnedRanker(booster, 20).rerank(query, hits, retriever.index) == LearnedRanker(again, 20).rerank(
         query, hits, retriever.index
     )
+
+
+def test_gb_features_read_the_thesaurus_titles_and_register(retriever) -> None:
+    """The GB extras: a condition title the question uses, the party asked about owing a duty there."""
+    index = retriever.index
+    query = parse_query("Which duties does the DCC have under the Smart Energy Code condition?", index)
+    assert query.party == "DCC" and query.titled
+    hits = retriever.candidate_hits(query, 10)[:30]
+    x = features(query, hits, index, GB_FEATURES)
+    assert x.shape == (len(hits), len(GB_FEATURES)) and np.isfinite(x).all()
+    assert (x[:, : len(FEATURES)] == features(query, hits, index)).all()
+    column = dict(zip(GB_FEATURES, x.T, strict=True))
+    for hit, titled, owes, duties in zip(
+        hits, column["titled"], column["party_owes"], column["duties"], strict=True
+    ):
+        assert titled == float(hit.clause.anchor.startswith(tuple(t + "." for t in query.titled)))
+        assert owes == float(any("dcc" in p.lower() for p in index.parties_of(hit.clause.key)))
+        assert duties == len(index.obligations_of(hit.clause.key))
+    assert column["titled"].any() and column["party_owes"].any()
+    assert ((column["weighted_share"] >= 0) & (column["weighted_share"] <= 1)).all()
+
+
+def test_shipped_gb_ranker_loads_offline_with_the_gb_features(retriever) -> None:
+    ranker = load_ranker("gb-lambdarank")
+    assert ranker.names == GB_FEATURES and ranker.booster.num_feature() == len(GB_FEATURES)
+    query = parse_query("Do we have to put a smart meter in when we swap an old meter?", retriever.index)
+    hits = retriever.candidate_hits(query, 10)
+    ranked = ranker.rerank(query, hits, retriever.index)
+    assert sorted(h.clause.key for h in ranked) == sorted(h.clause.key for h in hits)
