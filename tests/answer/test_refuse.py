@@ -34,7 +34,7 @@ def test_features_read_the_evidence(gb_index):
 
 
 def test_a_period_asked_for_is_unsupported_only_when_the_top_clauses_give_none(gb_index):
-    """ESL 50.3 gives the new supplier's time ('15 working days'); no clause says how fast a breach is reported."""
+    """ESL 50.3 gives the new supplier's time ('15 working days'); no clause says how fast to report."""
     retriever = HybridRetriever(gb_index)
     given = parse_query("How long does a new supplier have to agree terms with the meter owner?", gb_index)
     absent = parse_query("How quickly do we have to report a smart metering security breach?", gb_index)
