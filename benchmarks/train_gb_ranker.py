@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     print("  answers out of fold " + json.dumps(answers), flush=True)
     ranker = train(rows, index, best)
-    path = RANKERS[NAME]
+    path = RANKERS[NAME][0]
     ranker.booster.save_model(str(path))
     timed = time.perf_counter()
     for row in rows:

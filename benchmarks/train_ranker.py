@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     best = max(grid, key=lambda g: (g["ranked"][1], g["ranked"][0]))
     rows = pools[best["follow"]]
     booster = fit(*matrix(rows, index, corpus, best["depth"]), best["trees"], best["leaves"])
-    path = RANKERS[NAME]
+    path = RANKERS[NAME][0]
     path.parent.mkdir(parents=True, exist_ok=True)
     booster.save_model(str(path))
     ranker = LearnedRanker(booster, best["depth"])

@@ -28,7 +28,6 @@ from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
 MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)
-RANK_PRIOR = 1.0  # weight of the retrieval rank (1 / (1 + rank)) in a sentence's score
 LIST_INTENTS = (
     "who",
     "may",
@@ -220,7 +219,7 @@ def choose_sentences(
             passage = text[span[0] : span[1]]
             overlap = sum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
-            prior = 1.5 if hit.via in DIRECT else RANK_PRIOR / (1 + rank)
+            prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
             scored.append((overlap + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
     for item in sorted(scored, key=lambda x: -x[0]):

@@ -53,12 +53,12 @@ NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
 )
 UNITS = r"(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|MHz|kW\w*)"
+MEASURE = rf"\b{NUMBER_WORDS}\s+{UNITS}\b"  # '15 working days', 'six months'
 AMOUNT_TEXT_RE = re.compile(
-    rf"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per\s?cent)|\b{NUMBER_WORDS}\s+{UNITS}\b|\b\d{{1,3}}(?:,\d{{3}})+\b", re.I
+    rf"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per\s?cent)|{MEASURE}|\b\d{{1,3}}(?:,\d{{3}})+\b", re.I
 )
-
 PERIOD_TEXT_RE = re.compile(  # a length of time the text gives, or 'as soon as reasonably practicable'
-    rf"\b{NUMBER_WORDS}\s+{UNITS}\b|\b(?:as soon as|promptly|without (?:undue )?delay|immediately)\b", re.I
+    rf"{MEASURE}|\b(?:as soon as|promptly|without (?:undue )?delay|immediately)\b", re.I
 )
 
 

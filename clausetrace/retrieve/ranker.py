@@ -4,8 +4,11 @@ The retriever fuses dense and BM25 rankings into clause hits; the ranker re-orde
 ``depth`` of them from features it reads off each hit, the question and the index (no model call):
 the fused, dense and BM25 scores and ranks, the share of the question's terms in the clause and in its
 title and heading, a clause number the question names, the clause's length, and its cross-reference
-links to the other top clauses. Models are LightGBM text files in ``clausetrace/retrieve/models/``
-(trained by ``benchmarks/train_ranker.py``) with a JSON beside them naming the features and depth.
+links to the other top clauses; GB models add the thesaurus and rarity-weighted term shares, a
+condition title the question uses, guidance, the register's duties and the party asked about
+(GB_FEATURES). Models are LightGBM text files in ``clausetrace/retrieve/models/`` (trained by
+``benchmarks/train_gb_ranker.py`` and ``benchmarks/train_ranker.py``) with a JSON beside them
+naming the features and depth.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ from clausetrace.query.parse import Intent
 from clausetrace.retrieve.hits import Hit
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-RANKERS = {
-    "obliqa-lambdarank": MODELS_DIR / "ranker-obliqa.txt",
-    "gb-lambdarank": MODELS_DIR / "ranker-gb.txt",
+RANKERS = {  # name -> (model file, the script that trains it)
+    "obliqa-lambdarank": (MODELS_DIR / "ranker-obliqa.txt", "benchmarks/train_ranker.py"),
+    "gb-lambdarank": (MODELS_DIR / "ranker-gb.txt", "benchmarks/train_gb_ranker.py"),
 }
 FEATURES = (
     "fused_rank",
@@ -88,9 +91,9 @@ def load_ranker(name: str) -> LearnedRanker:
 
     if name not in RANKERS:
         raise ClausetraceError(f"unknown ranker {name!r}: choose from {', '.join(RANKERS)}")
-    path = RANKERS[name]
+    path, trainer = RANKERS[name]
     if not path.exists():
-        raise ClausetraceError(f"ranker model missing: {path} (run benchmarks/train_ranker.py)")
+        raise ClausetraceError(f"ranker model missing: {path} (run python {trainer})")
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     names = tuple(meta["features"])
     if names not in (FEATURES, GB_FEATURES):
