@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe  # noqa: E402
 from benchmarks.obliqa_data import DEFAULT_DATA, REPO, Corpus, load_document_map, load_passages, to_corpus  # noqa: E402
-from clausetrace.models import ParsedDocument, Reference  # noqa: E402
+from clausetrace.models import Clause, ParsedDocument, Reference  # noqa: E402
 from clausetrace.trace.references import document_references  # noqa: E402
 from clausetrace.trace.rulebook import passage_key, resolve_rule  # noqa: E402
 
@@ -71,11 +71,24 @@ def instrument_names(document_map: Mapping[int, list[str]]) -> dict[str, str]:
 
 
 def passage_keys(doc: ParsedDocument) -> dict[str, str]:
-    """Written form of each clause number -> clause key (first passage wins on a collision)."""
-    keys = {c.number: c.key for c in reversed(doc.clauses)}  # a number as written wins
-    for clause in doc.clauses:
-        keys.setdefault(passage_key(clause.number.split("#", 1)[0]), clause.key)
+    """Written form of each clause number -> clause key.
+
+    On a collision the first passage wins, unless a later one heads the numbers under it: chapter 7
+    is the '7.' followed by '7.1', not a list item '7.' met earlier.
+    """
+    clauses = doc.clauses
+    heads = {i for i in range(len(clauses) - 1) if _key(clauses[i + 1]).startswith(_key(clauses[i]) + ".")}
+    order = sorted(range(len(clauses)), key=lambda i: (i not in heads, i))
+    keys: dict[str, str] = {}
+    for i in order:
+        keys.setdefault(clauses[i].number.split("#", 1)[0], clauses[i].key)  # a number as written wins
+    for i in order:
+        keys.setdefault(_key(clauses[i]), clauses[i].key)
     return keys
+
+
+def _key(clause: Clause) -> str:
+    return passage_key(clause.number.split("#", 1)[0])
 
 
 def resolve(ref: Reference, keys_by_prefix: Mapping[str, Mapping[str, str]]) -> str | None:

@@ -28,19 +28,12 @@ from clausetrace.models import Clause, ParsedDocument, Reference, Relation
 from clausetrace.trace.grammar import (
     ACRONYM_RE,
     ACT_RE,
-    CARVE_OUT_RE,
     CODE_PREFIXES,
     CODE_RE,
-    COMPLY_RE,
     CONDITION_RE,
-    CONTEXT_CHARS,
     ELEC_CONTEXT_RE,
     GAS_CONTEXT_RE,
-    HEDGED_RE,
     LICENCE_CONDITION_RE,
-    MAX_GAP,
-    MODAL_RE,
-    NOT_APPLY_RE,
     OWN_SECTION_RE,
     PARAGRAPH_RE,
     PART_LEAD_RE,
@@ -51,17 +44,22 @@ from clausetrace.trace.grammar import (
     SEC_ID,
     SEC_MAIN_RE,
     SEC_SECTION_RE,
-    SENTENCE_END_RE,
     SPEC_INSTRUMENTS,
     SPEC_NAME_RE,
     SPEC_PARTS,
     SPEC_SECTION_RE,
     SPEC_SUBJECT_RE,
-    SUBJECT_LEAD_RE,
-    SUBJECT_TO_RE,
 )
 from clausetrace.trace.numbers import condition_of, expand_list, expand_range, licence_prefix
-from clausetrace.trace.rulebook import rulebook_grammar, rulebook_hits
+from clausetrace.trace.relations import read_relation, with_subjects
+from clausetrace.trace.rulebook import (
+    OwnClauses,
+    RuleHit,
+    default_instruments,
+    rulebook_grammar,
+    rulebook_hits,
+    with_default_instruments,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +83,7 @@ def extract_references(clause: Clause, doc_text: str, *, guidance: bool | None =
     refs: list[Reference] = []
     for hit in hits:
         start, end = clause.start + hit.start, clause.start + hit.end
-        relation = _relation(doc_text, start, end)
+        relation = read_relation(doc_text, start, end)
         for target in hit.targets:
             if target == clause.anchor:
                 continue
@@ -93,17 +91,24 @@ def extract_references(clause: Clause, doc_text: str, *, guidance: bool | None =
             refs.append(
                 _reference(clause, doc_text, (start, end), target, hit.instrument, relation, secondary)
             )
-    return _with_subjects(refs, doc_text)
+    return with_subjects(refs, doc_text)
 
 
 def rulebook_references(
-    clause: Clause, doc_text: str, grammar: re.Pattern[str], instruments: Mapping[str, str]
+    clause: Clause,
+    doc_text: str,
+    grammar: re.Pattern[str],
+    instruments: Mapping[str, str],
+    hits: list[RuleHit] | None = None,
 ) -> list[Reference]:
-    """References of a clause in a rulebook numbered by dotted rules (``clausetrace.trace.rulebook``)."""
+    """References of a clause in a rulebook numbered by dotted rules (``clausetrace.trace.rulebook``);
+    ``hits`` are the clause's hits when already read."""
     refs = []
-    for hit in rulebook_hits(clause.text, clause.prefix, instruments, grammar):
+    if hits is None:
+        hits = rulebook_hits(clause.text, clause.prefix, instruments, grammar)
+    for hit in hits:
         start, end = clause.start + hit.start, clause.start + hit.end
-        relation = _relation(doc_text, start, end)
+        relation = read_relation(doc_text, start, end)
         for number in hit.numbers:
             target = f"{hit.prefix} {number}"
             if target != clause.anchor:
@@ -142,20 +147,39 @@ def document_references(doc: ParsedDocument, instruments: Mapping[str, str] | No
     the same words are met more than once; the smallest clause reads them, with its own context.
     ``instruments`` (name -> prefix) reads the document as a dotted-rule rulebook instead.
     """
+    if instruments is not None:
+        return _rulebook_document_references(doc, instruments)
     guidance = doc.source.family == "guidance"
-    grammar = rulebook_grammar(instruments) if instruments is not None else None
     found: dict[tuple[int, int], list[Reference]] = {}
     for clause in sorted(doc.clauses, key=lambda c: c.end - c.start):
         claimed: dict[tuple[int, int], list[Reference]] = {}
-        if grammar is not None:
-            refs = rulebook_references(clause, doc.text, grammar, instruments or {})
-        else:
-            refs = extract_references(clause, doc.text, guidance=guidance)
-        for ref in refs:
+        for ref in extract_references(clause, doc.text, guidance=guidance):
             if (ref.start, ref.end) not in found:
                 claimed.setdefault((ref.start, ref.end), []).append(ref)
         found.update(claimed)
     return sorted((r for refs in found.values() for r in refs), key=lambda r: r.start)
+
+
+def _rulebook_document_references(doc: ParsedDocument, instruments: Mapping[str, str]) -> list[Reference]:
+    """A rulebook's references: each span read once, in the deepest clause holding it; unnamed numbers
+    the document does not hold go to its default instrument for their lead word
+    (``clausetrace.trace.rulebook.default_instruments``)."""
+    grammar = rulebook_grammar(instruments)
+    own = doc.source.prefix
+    clauses = OwnClauses.of(c.number for c in doc.clauses)
+    read: list[tuple[Clause, list[RuleHit]]] = []
+    seen: set[tuple[int, int]] = set()
+    for clause in sorted(doc.clauses, key=lambda c: c.end - c.start):
+        hits = rulebook_hits(clause.text, clause.prefix, instruments, grammar)
+        spans = {(clause.start + h.start, clause.start + h.end) for h in hits}
+        read.append((clause, [h for h in hits if (clause.start + h.start, clause.start + h.end) not in seen]))
+        seen |= spans
+    defaults = default_instruments((h for _, hits in read for h in hits), own, clauses)
+    refs = []
+    for clause, hits in read:
+        hits = with_default_instruments(hits, own, defaults, clauses)
+        refs.extend(rulebook_references(clause, doc.text, grammar, instruments, hits))
+    return sorted(refs, key=lambda r: r.start)
 
 
 # --- finders ----------------------------------------------------------------------------------
@@ -343,60 +367,3 @@ def _licence_context(clause: Clause) -> str:
 
 
 # --- relations --------------------------------------------------------------------------------
-def _relation(doc_text: str, start: int, end: int) -> Relation:
-    """Read the relation from the words just before and after a reference."""
-    sentence_start = _sentence_start(doc_text, start)
-    before = doc_text[sentence_start:start]
-    after = doc_text[end : end + 120]
-    if SUBJECT_TO_RE.search(before):
-        return "subject_to"
-    if NOT_APPLY_RE.match(after):
-        return "exception_to"
-    phrases = list(COMPLY_RE.finditer(before))
-    if phrases and _imposes_compliance(before, phrases[-1]):
-        return "obliges_compliance_with"
-    return "refers_to"
-
-
-def _imposes_compliance(before: str, phrase: re.Match[str]) -> bool:
-    """'must ... comply with [the] X': a duty (or definition) governs the phrase, nothing hedges it."""
-    gap = before[phrase.end() :]
-    lead = before[: phrase.start()]
-    return (
-        len(gap) <= MAX_GAP
-        and ";" not in gap
-        and not CARVE_OUT_RE.search(gap)
-        and not HEDGED_RE.search(lead)
-        and MODAL_RE.search(lead) is not None
-    )
-
-
-def _sentence_start(doc_text: str, pos: int) -> int:
-    """Offset where the sentence holding ``pos`` begins (bounded look-back)."""
-    window_start = max(0, pos - CONTEXT_CHARS)
-    ends = list(SENTENCE_END_RE.finditer(doc_text, window_start, pos))
-    return ends[-1].end() if ends else window_start
-
-
-def _with_subjects(refs: list[Reference], doc_text: str) -> list[Reference]:
-    """Fill ``subject`` of 'subject_to' refs from 'The requirement in paragraph X is subject to'."""
-    out = []
-    for i, ref in enumerate(refs):
-        if ref.relation == "subject_to":
-            subject = _named_subject(refs[:i], ref, doc_text)
-            ref = ref.model_copy(update={"subject": subject}) if subject else ref
-        out.append(ref)
-    return out
-
-
-def _named_subject(earlier: list[Reference], ref: Reference, doc_text: str) -> str | None:
-    """Target of the reference just before ``ref`` in its sentence, if led by 'requirement in'."""
-    sentence_start = _sentence_start(doc_text, ref.start)
-    for prev in reversed(earlier):
-        if prev.start == ref.start:
-            continue  # another item of the same list
-        if prev.start < sentence_start:
-            return None
-        lead = doc_text[max(0, prev.start - 30) : prev.start]
-        return prev.target if SUBJECT_LEAD_RE.search(lead) else None
-    return None
