@@ -3,7 +3,9 @@
     python benchmarks/train_gb_ranker.py [--index index] [--golden eval/golden/gb.jsonl ...] [--json]
 
 Candidates are the default retriever's fused clauses (before any ranking) for every answerable
-tuning question; a clause is relevant when it is (or descends from) an expected or required anchor.
+tuning question, its question vector through a GB adapter fitted without the question's fold
+(``train_gb_adapter.fold_adapters``), so the dense scores the ranker learns from are out of fold.
+A clause is relevant when it is (or descends from) an expected or required anchor.
 Settings (feature set, depth, booster parameters) are chosen by 5-fold cross-validation grouped by
 question: each fold's questions are answered by ``HybridRetriever.search`` with a ranker fitted on
 the other folds, and the setting with the best mean recall@5 over the golden files (each file weighs
@@ -15,7 +17,6 @@ clausetrace/retrieve/models/ranker-gb.txt (+ .json: features, depth, grid, timin
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import sys
@@ -28,7 +29,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe  # noqa: E402
+from benchmarks.train_gb_adapter import adapter_setting, fold_adapters, load_pairs  # noqa: E402
 from benchmarks.train_ranker import fit  # noqa: E402
+from benchmarks.tuning import FOLDS, TUNING, fold_of, refuse_held_out  # noqa: E402
 from clausetrace.index import ClauseIndex, load_index  # noqa: E402
 from clausetrace.query import Query, parse_query  # noqa: E402
 from clausetrace.retrieve import Hit, HybridRetriever, make_retriever  # noqa: E402
@@ -38,12 +41,6 @@ from eval.harness import load_golden, run_question  # noqa: E402
 from eval.metrics import GoldenQuestion, anchor_matches, recall_at, summarise  # noqa: E402
 
 NAME = "gb-lambdarank"
-REPO = Path(__file__).resolve().parent.parent
-TUNING = [
-    REPO / "eval" / "golden" / name
-    for name in ("gb.jsonl", "new-docs.jsonl", "plain-tune.jsonl", "plain-tune-2.jsonl", "plain-tune-3.jsonl")
-]
-FOLDS = 5
 MAX_DEPTH = 30
 K = 5
 REPORTED = (
@@ -68,9 +65,13 @@ BOOSTERS = {  # trees, leaves and other LightGBM parameters
 }
 
 
-def fold_of(question_id: str) -> int:
-    """Cross-validation fold of a question, fixed by its id."""
-    return int(hashlib.sha256(("gb-fold" + question_id).encode()).hexdigest()[:8], 16) % FOLDS
+Adapters = dict[int, np.ndarray]  # fold -> question adapter fitted without that fold
+
+
+def use_fold(index: ClauseIndex, adapters: Adapters | None, question_id: str) -> None:
+    """Embed the next question with the adapter fitted without its fold (if adapters are given)."""
+    if adapters:
+        index.embed_model.adapter = adapters[fold_of(question_id)]
 
 
 class Row:
@@ -86,13 +87,16 @@ class Row:
         return list(self.item.expected_anchors) + [a for group in self.item.required_anchors for a in group]
 
 
-def collect(index: ClauseIndex, retriever: HybridRetriever, golden: Sequence[Path]) -> list[Row]:
+def collect(
+    index: ClauseIndex, retriever: HybridRetriever, golden: Sequence[Path], adapters: Adapters | None = None
+) -> list[Row]:
     """Candidates of every answerable question with an expected anchor (as-of questions left out)."""
     rows = []
     for path in golden:
         for item in load_golden(path):
             if not item.answerable or not item.expected_anchors or item.as_of:
                 continue
+            use_fold(index, adapters, item.id)
             query = parse_query(item.question, index)
             hits = retriever.candidate_hits(query, K)[:MAX_DEPTH]
             rows.append(Row(path.stem, item, query, hits))
@@ -114,10 +118,13 @@ def matrix(
     return np.vstack(xs), np.concatenate(ys), groups
 
 
-def recall(rows: Sequence[Row], retriever: HybridRetriever) -> dict[str, list[float]]:
+def recall(
+    rows: Sequence[Row], retriever: HybridRetriever, adapters: Adapters | None = None
+) -> dict[str, list[float]]:
     """Recall@5 of ``search`` (named clauses first, as the product answers) per golden file."""
     out: dict[str, list[float]] = {}
     for row in rows:
+        use_fold(retriever.index, adapters, row.item.id)
         retrieved = [h.clause.anchor for h in retriever.search(row.query, K)]
         out.setdefault(row.source, []).append(recall_at(retrieved, row.item.expected_anchors, K))
     return out
@@ -132,7 +139,9 @@ def train(rows: Sequence[Row], index: ClauseIndex, setting: dict) -> LearnedRank
     )
 
 
-def cross_validate(rows: list[Row], index: ClauseIndex, retriever: HybridRetriever, setting: dict) -> dict:
+def cross_validate(
+    rows: list[Row], index: ClauseIndex, retriever: HybridRetriever, setting: dict, adapters: Adapters | None
+) -> dict:
     """Out-of-fold recall@5 per golden file with the ranker of ``setting`` (None: the fused order)."""
     found: dict[str, list[float]] = {}
     for fold in range(FOLDS):
@@ -140,7 +149,7 @@ def cross_validate(rows: list[Row], index: ClauseIndex, retriever: HybridRetriev
         if setting:
             train_rows = [r for r in rows if r.fold != fold]
             retriever.ranker = train(train_rows, index, setting)
-        for source, values in recall(held, retriever).items():
+        for source, values in recall(held, retriever, adapters).items():
             found.setdefault(source, []).extend(values)
     retriever.ranker = None
     per_file = {source: round(float(np.mean(v)), 4) for source, v in found.items()}
@@ -148,7 +157,12 @@ def cross_validate(rows: list[Row], index: ClauseIndex, retriever: HybridRetriev
 
 
 def answers_out_of_fold(
-    index: ClauseIndex, retriever: HybridRetriever, golden: Sequence[Path], rows: list[Row], setting: dict
+    index: ClauseIndex,
+    retriever: HybridRetriever,
+    golden: Sequence[Path],
+    rows: list[Row],
+    setting: dict,
+    adapters: Adapters | None,
 ) -> dict[str, dict[str, float]]:
     """The eval metrics of every question of each file, answered with a ranker fitted on the other
     folds' questions (``setting`` empty: the fused order)."""
@@ -160,6 +174,7 @@ def answers_out_of_fold(
         results = []
         for item in load_golden(path):
             retriever.ranker = rankers.get(fold_of(item.id))
+            use_fold(index, adapters, item.id)
             results.append(run_question(item, index, retriever, Settings(ranker=""), K))
         summary = summarise(results)
         out[path.stem] = {m: round(float(summary[m]), 3) for m in REPORTED}
@@ -174,27 +189,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--golden", type=Path, nargs="+", default=[t for t in TUNING if t.exists()])
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
-    if any("heldout" in path.name for path in args.golden):
-        sys.exit("refusing to train on a held-out set")
+    refuse_held_out(args.golden)
     import torch
 
     torch.set_num_threads(1)
     started = time.perf_counter()
     index = load_index(args.index)
     retriever = make_retriever(index, Settings(ranker=""))
-    rows = collect(index, retriever, args.golden)
+    adapters = fold_adapters(load_pairs(index, args.golden), adapter_setting())
+    rows = collect(index, retriever, args.golden, adapters)
     print(f"candidates for {len(rows)} questions: {time.perf_counter() - started:.1f} s", flush=True)
-    fused = cross_validate(rows, index, retriever, {})
+    fused = cross_validate(rows, index, retriever, {}, adapters)
     print("  fused " + json.dumps(fused), flush=True)
     grid = []
     for names, depth, booster in itertools.product(FEATURE_SETS, (20, 30), BOOSTERS):
         setting = {"features": names, "depth": depth, "booster": booster}
-        grid.append({**setting, **cross_validate(rows, index, retriever, setting)})
+        grid.append({**setting, **cross_validate(rows, index, retriever, setting, adapters)})
         print("  " + json.dumps(grid[-1]), flush=True)
     best = max(grid, key=lambda g: g["macro"])
     answers = {
-        "fused": answers_out_of_fold(index, retriever, args.golden, rows, {}),
-        "ranked": answers_out_of_fold(index, retriever, args.golden, rows, best),
+        "fused": answers_out_of_fold(index, retriever, args.golden, rows, {}, adapters),
+        "ranked": answers_out_of_fold(index, retriever, args.golden, rows, best, adapters),
     }
     print("  answers out of fold " + json.dumps(answers), flush=True)
     ranker = train(rows, index, best)

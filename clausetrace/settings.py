@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     keep_generations: int = Field(default=3, ge=1, description="Index generations kept (pinned ones too)")
     cache_dir: Path = Field(default=Path(".cache"), description="Embedding cache")
     mirror: Path | None = Field(default=None, description="Local mirror folder used by fetch")
-    model: str = Field(default="all-MiniLM-L6-v2", description="Embedding model name")
+    model: str = Field(
+        default="minilm-gb-adapter",
+        description="Embedding model name (the base model plus the GB question adapter)",
+    )
     max_node_words: int = Field(default=180, description="Split clauses longer than this")
     k: int = Field(default=5, description="Clauses cited per answer at most")
     candidates: int = Field(default=30, description="Candidates per retriever before fusion")

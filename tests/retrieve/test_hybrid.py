@@ -65,7 +65,8 @@ def test_fusion_is_keyed_on_node_id_not_text(gb_index):
 
 
 def test_dense_mode_matches_brute_force_cosine(gb_index):
-    """Oracle: FAISS top-10 equals a brute-force cosine ranking over the same node texts."""
+    """Oracle: FAISS top-10 equals a brute-force cosine ranking over the same node texts (the
+    question through the model's adapter, as the product embeds it)."""
     retriever = HybridRetriever(gb_index, mode="dense", candidates=10)
     question = "Who pays for the in-home display?"
     got = [n.node.node_id for n in retriever.retrieve(question)]
@@ -73,6 +74,6 @@ def test_dense_mode_matches_brute_force_cosine(gb_index):
     ids = list(gb_index.vector_index.index_struct.nodes_dict.values())
     texts = [docstore.get_node(i).get_content(metadata_mode="embed") for i in ids]
     matrix = gb_index.embed_model.encode(texts)
-    query = gb_index.embed_model.encode([question])[0]
+    query = gb_index.embed_model.encode_questions([question])[0]
     order = np.argsort(-(matrix @ query))[:10]
     assert got == [ids[i] for i in order]
