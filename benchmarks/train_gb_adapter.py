@@ -9,7 +9,7 @@ question-side matrix of ``train_embedder`` (MultipleNegativesRankingLoss; clause
 base model's, so the corpus is never re-embedded).
 
 Settings (epochs, weight decay) are chosen by 5-fold cross-validation grouped by question (the
-ranker's folds, ``train_gb_ranker.fold_of``): each fold's questions are ranked by cosine with an
+ranker's folds, ``tuning.fold_of``): each fold's questions are ranked by cosine with an
 adapter fitted on the other folds, and the setting with the best mean dense recall@5 over the golden
 files wins. The chosen setting is refitted on every question and written to
 clausetrace/index/models/minilm-gb-adapter.safetensors (+ .json: grid, out-of-fold figures, timings).

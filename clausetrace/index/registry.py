@@ -22,6 +22,10 @@ TUNED_MODELS = {  # name -> question-side adapter over the base model
     "minilm-reg-adapter": WEIGHTS_DIR / "minilm-reg-adapter.safetensors",
     "minilm-gb-adapter": WEIGHTS_DIR / "minilm-gb-adapter.safetensors",
 }
+TRAINED_BY = {  # name -> the script that makes its weights
+    "minilm-reg-adapter": "benchmarks/train_embedder.py",
+    "minilm-gb-adapter": "benchmarks/train_gb_adapter.py",
+}
 MODELS = (MODEL_NAME, *TUNED_MODELS)
 
 
@@ -36,8 +40,7 @@ def adapter_path(name: str) -> Path:
     """The weights file of a tuned model; a one-line error when it is missing."""
     path = TUNED_MODELS[check_model(name)]
     if not path.exists():
-        trainer = "train_gb_adapter" if "gb" in name else "train_embedder"
-        raise ClausetraceError(f"tuned model weights missing: {path} (run benchmarks/{trainer}.py)")
+        raise ClausetraceError(f"tuned model weights missing: {path} (run {TRAINED_BY[name]})")
     return path
 
 
