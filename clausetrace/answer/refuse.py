@@ -6,10 +6,11 @@ Two hard rules, then a calibrated decision:
 - otherwise a logistic model over retrieval features (dense similarity and its drop, coverage of
   the question's distinctive terms and their rarity, words and names the corpus never uses, an
   instrument named in words that is not indexed, a question for an amount or a period that the
-  top clauses do not give, for a company, for what happens in practice, a definition found, the
-  fused score) gives the probability that the corpus answers. Its weights, feature scaling and
-  threshold are data (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with
-  cross-validation on the tuning questions only.
+  top clauses do not give, for a company, for what happens in practice, a document asked about by
+  a title no indexed document has, a definition found, the fused score) gives the probability
+  that the corpus answers. Its weights, feature scaling and threshold are data
+  (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with cross-validation on
+  the tuning questions only.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ FEATURES = (
     "asks_current",
     "period_unsupported",
     "asks_event",
+    "outside_title",
 )
 NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
@@ -96,6 +98,7 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
             "period" in query.asks_for and not any(PERIOD_TEXT_RE.search(h.clause.text) for h in hits[:3])
         ),
         "asks_event": float("event" in query.asks_for),
+        "outside_title": float(bool(query.outside_titles)),
     }
 
 
@@ -136,6 +139,7 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
     if probability >= float(model["threshold"]):  # type: ignore[arg-type]
         return "", probability, missing
     why = f"the nearest clauses do not support an answer (confidence {probability:.2f})"
+    why += "".join(f"; {title} is not in the indexed documents" for title in query.outside_titles)
     return why + (f"; not found: {', '.join(missing)}" if missing else ""), probability, missing
 
 

@@ -31,7 +31,7 @@ INSTRUMENTS = (  # (prefix, spelling): documents people name without a clause nu
     ("SEC", r"smart\s+energy\s+code|SEC(?!\s*-)"),
     ("SMETS", r"SMETS\s*[12]?|(?:smart\s+metering\s+equipment\s+)?technical\s+specifications?"),
     ("CHTS", r"CHTS|communications\s+hub\s+technical\s+specifications?"),
-    ("GBCS", r"GBCS|great\s+britain\s+companion\s+specification"),
+    ("GBCS", r"GBCS|(?:great\s+britain|GB)\s+companion\s+specification"),
 )
 ACTS = r"(?:Energy|Electricity|Gas)\s+Act"
 NAMED_RES = tuple(
@@ -39,6 +39,15 @@ NAMED_RES = tuple(
     for prefix, spelling in (*INSTRUMENTS, ("ACT", ACTS))
 )
 SOURCE_LEAD = r"(?:what\s+does|does|do|did|under|in|according\s+to|by)\s+(?:the\s+)?"
+DOCUMENT_NOUN = (
+    r"(?:Specifications?|Policy|Procedures?|Code|Act|Regulations?|Directive|Document|Guidance|Plan|"
+    r"Standard|Agreement|Scheme|Arrangements|RAPP|GDPR|Framework|Methodology|Statement|Rules)"
+)
+TITLE_WORD = r"(?:[A-Z][\w'’&-]*|of|and|for|on|to|in)"
+SOURCE_TITLE = re.compile(  # 'what does the SMKI Recovery Procedure require', 'under the Retail Energy Code'
+    rf"\b(?i:what\s+(?:\w+\s+){{0,4}}(?:does|do|did)|does|do|did|under|in|according\s+to|by)\s+(?i:the\s+)?"
+    rf"(?:SEC(?:'s|’s)?\s+)?(?P<title>[A-Z][\w'’&-]*\s+(?:{TITLE_WORD}\s+){{0,6}}{DOCUMENT_NOUN})\b"
+)
 SOURCE_RES = tuple(
     (prefix, re.compile(rf"\b{SOURCE_LEAD}(?:{spelling})\b", re.IGNORECASE))
     for prefix, spelling in INSTRUMENTS
@@ -76,6 +85,12 @@ def source_instruments(text: str) -> list[str]:
     supply licence oblige ...', 'under the DCC licence ...' -> ['GSL'], ['DCCL']. An instrument
     named as an object ('comply with the SEC') is not a source."""
     return [prefix for prefix, pattern in SOURCE_RES if pattern.search(text)]
+
+
+def source_titles(text: str) -> list[str]:
+    """Titles of documents a question asks *about*, in capitals and ending in a document word: 'what
+    does the SMKI Recovery Procedure require' -> ['SMKI Recovery Procedure']."""
+    return list(dict.fromkeys(m["title"] for m in SOURCE_TITLE.finditer(text)))
 
 
 def named_instruments(text: str) -> list[str]:

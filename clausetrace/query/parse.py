@@ -15,7 +15,7 @@ from typing import Literal
 from clausetrace.errors import QuestionRejectedError
 from clausetrace.index.store import ClauseIndex
 from clausetrace.models import Definition
-from clausetrace.query.mentions import mentioned_anchors, named_instruments, source_instruments
+from clausetrace.query.mentions import mentioned_anchors, named_instruments, source_instruments, source_titles
 from clausetrace.query.vocabulary import acronym_expansions, build_thesaurus
 from clausetrace.register.parties import LICENSEE, PARTY_RE, normalise_party
 from clausetrace.text import content_terms
@@ -99,6 +99,9 @@ class Query:
     instruments: tuple[str, ...] = ()  # instruments named in words ('GSL', 'SEC', 'ACT')
     outside_instruments: tuple[str, ...] = ()  # of those, the ones the index does not hold
     absent_sources: tuple[str, ...] = ()  # instruments asked about that the index does not hold ('GSL')
+    outside_titles: tuple[
+        str, ...
+    ] = ()  # document titles asked about that no indexed title has ('SMKI RAPP')
     asks_for: frozenset[str] = frozenset()  # fact wanted: 'amount', 'entity', 'current', 'period', 'event'
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
     terms: frozenset[str] = frozenset()  # stemmed content terms
@@ -183,6 +186,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         asks_for=frozenset(kind for kind, cue in ASKS_FOR if cue.search(cleaned)),
         names=tuple(NAME_RE.findall(cleaned)),
         absent_sources=tuple(p for p in source_instruments(cleaned) if not _holds(index, p)),
+        outside_titles=tuple(t for t in source_titles(cleaned) if not _has_title(index, t)),
         terms=terms,
         distinctive=frozenset(index.distinctive_terms(set(terms))),
         expansions=expansions,
@@ -199,6 +203,12 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
 def _holds(index: ClauseIndex, prefix: str) -> bool:
     """True when the index holds the instrument (the SEC: any of its parts)."""
     return any(p == prefix or p.startswith(prefix + "-") for p in index.prefixes)
+
+
+def _has_title(index: ClauseIndex, title: str) -> bool:
+    """True when an indexed document's title contains the title ('SMKI Code of Connection')."""
+    wanted = title.lower()
+    return any(wanted in d.source.title.lower() for d in index.documents.values())
 
 
 def _changed_document(text: str, indexed: tuple[str, ...], index: ClauseIndex) -> str | None:

@@ -101,3 +101,12 @@ def test_a_question_in_words_the_corpus_never_uses_is_refused_by_rule(gb_index):
     answer = ask("What is the best recipe for lasagne?", gb_index)
     assert answer.refused and "are not used in the indexed documents" in answer.reason
     assert "lasagn" in answer.reason and answer.confidence is None  # the rule, not the model
+
+
+def test_a_document_asked_about_by_a_title_no_indexed_document_has_is_refused_and_named(gb_index):
+    """Appendix N only points to the SMKI RAPP; its own steps are not in the corpus."""
+    query = parse_query("What steps does the SMKI RAPP set out for becoming an officer?", gb_index)
+    held = parse_query("What does 'One Way Authentication' mean in the SMKI Code of Connection?", gb_index)
+    assert query.outside_titles == ("SMKI RAPP",) and held.outside_titles == ()  # SEC Appendix N's title
+    answer = ask("What does the SMKI Recovery Procedure require after a root key is compromised?", gb_index)
+    assert answer.refused and "SMKI Recovery Procedure is not in the indexed documents" in answer.reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clausetrace.query.mentions import named_instruments, source_instruments
+from clausetrace.query.mentions import named_instruments, source_instruments, source_titles
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,26 @@ def test_instruments_named_in_words(question: str, named: list[str]) -> None:
 )
 def test_instruments_asked_about(question: str, sources: list[str]) -> None:
     assert source_instruments(question) == sources
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        ("What steps does the SMKI RAPP set out for becoming an officer?", ["SMKI RAPP"]),
+        ("What does the SMKI Recovery Procedure require after a key is lost?", ["SMKI Recovery Procedure"]),
+        ("Under the Retail Energy Code, who handles installation complaints?", ["Retail Energy Code"]),
+        (
+            "What does the SEC's Threshold Anomaly Detection Procedures appendix say?",
+            ["Threshold Anomaly Detection Procedures"],
+        ),
+        ("Does the Domestic Installation Code cover vulnerable customers?", ["Domestic Installation Code"]),
+        ("Which meters must follow the GB Companion Specification?", []),  # named as an object
+        ("what does the smart energy code say?", []),  # a title is written in capitals
+    ],
+)
+def test_document_titles_asked_about(question: str, titles: list[str]) -> None:
+    assert source_titles(question) == titles
+
+
+def test_gb_companion_specification_is_the_gbcs() -> None:
+    assert named_instruments("Does the GB Companion Specification set message formats?") == ["GBCS"]
