@@ -7,6 +7,7 @@ citation is built from a retrieved hit, so an answer cannot cite a clause it did
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import replace
 
@@ -14,13 +15,14 @@ from clausetrace.answer.changes import change_answer, history_answer, is_history
 from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
-from clausetrace.answer.models import Answer, AnswerSentence
+from clausetrace.answer.models import Answer, AnswerSentence, Citation
 from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, ParsedDocument
 from clausetrace.query import Query, parse_query
+from clausetrace.register.parties import DECIDERS, PARTY_RE, normalise_party
 from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
 from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
@@ -28,6 +30,8 @@ from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
 UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
 MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)
+POWER_BONUS = 0.5  # a sentence naming who decides, for 'who decides / who can extend' questions
+POWER_WORDS = re.compile(r"\b(may|direct\w*|specif\w*|consent\w*|approv\w*|determin\w*)\b", re.I)
 LIST_INTENTS = (
     "who",
     "may",
@@ -135,12 +139,21 @@ def _compose(
         refused=False,
         sentences=sentences,
         citations=citations,
-        parties=list(dict.fromkeys(p for c in citations for p in index.parties_of(c.key))),
+        parties=_parties(query, sentences, citations, index),
         duties=duties_of(query, citations, index),
         cross_references=cross_references(citations, index),
         notes=notes(citations, index) + _uncertain(confidence, missing),
         confidence=confidence,
     )
+
+
+def _parties(
+    query: Query, sentences: list[AnswerSentence], citations: list[Citation], index: ClauseIndex
+) -> list[str]:
+    """Who the answer names: for 'who decides' questions the holders of the powers it quotes first,
+    then the parties owing the cited clauses' obligations."""
+    powers = [p for s in sentences for p in power_holders(s.text)] if query.asks_power else []
+    return list(dict.fromkeys([*powers, *(p for c in citations for p in index.parties_of(c.key))]))
 
 
 def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:
@@ -205,6 +218,15 @@ def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]
     return [(clause.start + s, clause.start + e) for s, e in spans if text[s:e].strip()]
 
 
+def power_holders(passage: str) -> list[str]:
+    """Deciding parties named in a sentence that grants a power ('as the Secretary of State may
+    direct', 'specified by the Authority')."""
+    if not POWER_WORDS.search(passage):
+        return []
+    named = (normalise_party(m.group(), "") for m in PARTY_RE.finditer(passage))
+    return list(dict.fromkeys(p for p in named if p in DECIDERS))
+
+
 def choose_sentences(
     query: Query, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
 ) -> list[tuple[Hit, tuple[int, int]]]:
@@ -219,6 +241,8 @@ def choose_sentences(
             passage = text[span[0] : span[1]]
             overlap = sum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
+            if query.asks_power and power_holders(passage):
+                bonus += POWER_BONUS
             prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
             scored.append((overlap + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}

@@ -63,6 +63,11 @@ ASKS_FOR: tuple[tuple[str, re.Pattern[str]], ...] = (  # the kind of fact a ques
         ),
     ),
 )
+POWER_CUE = re.compile(  # who-questions about a decision, not a duty: 'who decides', 'who can push it back'
+    r"\b(decid\w*|decision|sets?|specif\w*|direct\w*|approv\w*|consent\w*|grant\w*|determin\w*|"
+    r"move|push\w* back|extend\w*|permission|waive\w*|relax\w*|lower\w*|agree\w*|appoint\w*)\b",
+    re.I,
+)
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("change", CHANGE_CUE),
@@ -110,6 +115,7 @@ class Query:
     expanded_terms: frozenset[str] = frozenset()  # terms plus the content terms of the expansions
     titled: tuple[str, ...] = ()  # conditions / sections whose title the question uses
     asks_definition: bool = False
+    asks_power: bool = False  # a who-question about who decides, directs or consents
     definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
@@ -193,6 +199,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         expanded_terms=frozenset(expanded),
         titled=tuple(dict.fromkeys(t.anchor for t in thesaurus.titles_named(cleaned))),
         asks_definition=asks_definition,
+        asks_power=intent == "who" and bool(POWER_CUE.search(cleaned)),
         definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),

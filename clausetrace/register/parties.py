@@ -48,6 +48,9 @@ PARTY_SPELLINGS: dict[str, tuple[str, ...]] = {
     "Central Delivery Body": (r"(?:Smart\s+Metering\s+)?Central\s+Delivery\s+Body", r"SMCB"),
     LICENSEE: (r"licensee",),
 }
+DECIDERS = frozenset(  # parties that direct, specify, consent or decide rather than comply
+    {"Authority", "Secretary of State", "SEC Panel", "SMDA Sub-Committee", "DCC", "Registration Authority"}
+)
 PARTY_ALT = "|".join(f"(?:{s})" for spellings in PARTY_SPELLINGS.values() for s in spellings)
 DETERMINER = r"(?:(?:the|each|every|all|any|a|an)\s+(?:other\s+)?)"
 PARTY_RE = re.compile(rf"\b(?:{PARTY_ALT})(?![’']s)\b", re.I)

@@ -155,3 +155,24 @@ def test_rare_question_words_outweigh_common_ones_and_expansions_count_half(gb_i
     plain = parse_query("Must the Communications Hub be installed?", gb_index)
     full = term_weights(plain, gb_index)[communications]
     assert weights[communications] == pytest.approx(EXPANSION_SHARE * full)
+
+
+def test_power_holders_are_the_deciding_parties_a_power_sentence_names():
+    from clausetrace.answer.quoting import power_holders
+
+    assert power_holders("such date as may be specified by the Secretary of State") == ["Secretary of State"]
+    assert power_holders("where directed to do so by the Authority, the licensee must publish") == [
+        "Authority"
+    ]
+    assert power_holders("The licensee must install a Smart Metering System.") == []
+    assert power_holders("A supplier may request an extension.") == []  # suppliers comply, not decide
+
+
+def test_who_decides_question_quotes_and_names_the_party_that_decides(gb_index):
+    answer = ask(
+        "Who decides from what date the duty on replacement meters and new connections applies?", gb_index
+    )
+    assert "ESL 39.9" in [c.anchor for c in answer.citations]
+    assert answer.parties[0] == "Secretary of State"
+    assert "specified by the Secretary of State" in answer.text
+    assert_resolves(answer, gb_index)

@@ -101,3 +101,16 @@ def test_absent_anchor_is_neither_indexed_nor_quoted(gb_index):
 )
 def test_query_knows_the_kind_of_fact_asked_for(gb_index, question, kinds):
     assert parse_query(question, gb_index).asks_for == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_power"),
+    [
+        ("Who decides from what date the duty on new connections applies?", True),
+        ("Who can push back the deadline for becoming a DCC user?", True),
+        ("Who must install smart meters?", False),
+        ("What can the Authority direct a supplier to publish?", False),  # not a who-question
+    ],
+)
+def test_query_knows_a_question_about_who_decides(gb_index, question, asks_power):
+    assert parse_query(question, gb_index).asks_power is asks_power
