@@ -18,6 +18,7 @@ from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence, Citation
 from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess
+from clausetrace.answer.table import impact_rows, impacted_parties
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, ParsedDocument
@@ -117,6 +118,7 @@ def _compose(
         choose_sentences(query, hits, index, _limit(query, settings), settings.sentence_cutoff), index
     )
     chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
+    chosen += impact_rows(query, hits, chosen, index)
     quoted = [h for h, _ in chosen]
     chosen += [
         (h, _best_span(query, h, index)) for h in parallel_clauses(query, quoted, _keys(chosen), index)
@@ -150,10 +152,13 @@ def _compose(
 def _parties(
     query: Query, sentences: list[AnswerSentence], citations: list[Citation], index: ClauseIndex
 ) -> list[str]:
-    """Who the answer names: for 'who decides' questions the holders of the powers it quotes first,
-    then the parties owing the cited clauses' obligations."""
+    """Who the answer names: first the holders of the powers it quotes (for 'who decides'
+    questions) or the parties its table rows say are impacted (for impact questions), then the
+    parties owing the cited clauses' obligations."""
     powers = [p for s in sentences for p in power_holders(s.text)] if query.asks_power else []
-    return list(dict.fromkeys([*powers, *(p for c in citations for p in index.parties_of(c.key))]))
+    impacted = [p for s in sentences for p in impacted_parties(s.text)] if query.asks_impact else []
+    owing = [p for c in citations for p in index.parties_of(c.key)]
+    return list(dict.fromkeys([*powers, *impacted, *owing]))
 
 
 def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:
@@ -232,14 +237,14 @@ def choose_sentences(
 ) -> list[tuple[Hit, tuple[int, int]]]:
     """Best sentence per useful clause (obligations first): at most limit, within cutoff of the best."""
     weights = term_weights(query, index)
-    norm = math.sqrt(sum(weights.values()) or 1.0) * math.sqrt(MEAN_WEIGHT)
+    norm = math.sqrt(math.fsum(weights.values()) or 1.0) * math.sqrt(MEAN_WEIGHT)
     scored = []
     for rank, hit in enumerate(hits):
         doc = index.documents[hit.clause.doc_id]
         text = doc.text
         for span in [hit.span] if hit.span else sentence_spans(hit.clause, doc):
             passage = text[span[0] : span[1]]
-            overlap = sum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
+            overlap = math.fsum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
             if query.asks_power and power_holders(passage):
                 bonus += POWER_BONUS

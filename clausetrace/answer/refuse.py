@@ -73,13 +73,13 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
     unknown = [t for t in words if t not in index.term_df]
     top = index.terms_of(hits[0].clause.key) if hits else set()
     rarity = {t: index.rarity(t) for t in words}
-    weight = sum(rarity.values()) or 1.0
+    weight = math.fsum(rarity.values()) or 1.0
     missing = [rarity[t] for t in words if t not in covered]
     return {
         "best_dense": dense[0],
         "dense_drop": dense[0] - dense[min(2, len(dense) - 1)],
         "coverage": len(terms & covered) / len(terms) if terms else 1.0,
-        "weighted_coverage": sum(rarity[t] for t in words if t in covered) / weight,
+        "weighted_coverage": math.fsum(rarity[t] for t in words if t in covered) / weight,
         "top_coverage": len(terms & top) / len(terms) if terms else 1.0,
         "missing_rarity": max(missing, default=0.0),
         "unknown_words": len(unknown) / len(words) if words else 0.0,

@@ -68,6 +68,13 @@ POWER_CUE = re.compile(  # who-questions about a decision, not a duty: 'who deci
     r"move|push\w* back|extend\w*|permission|waive\w*|relax\w*|lower\w*|agree\w*|appoint\w*)\b",
     re.I,
 )
+IMPACT_CUE = re.compile(r"\b(affect\w*|impact\w*|consequences?)\b", re.I)
+NON_COMPLIANCE_CUE = re.compile(  # 'if our meters don't meet SMETS', 'turn out not to conform', 'aren't met'
+    r"\b(non-?complian\w*|non-?conform\w*|not\s+(?:to\s+)?(?:compl|conform)\w*|"
+    r"(?:don't|do not|doesn't|does not|fail\w*\s+to)\s+(?:compl\w*|conform\w*|meet)|"
+    r"(?:aren't|are not|isn't|is not|not)\s+met|suffer\w*)\b",
+    re.I,
+)
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("change", CHANGE_CUE),
@@ -76,7 +83,7 @@ INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("who", re.compile(r"\b(who|whom|which (?:part(?:y|ies)|licensees?|suppliers?|bod(?:y|ies)))\b", re.I)),
     ("may", re.compile(r"\b(may|can|allowed|permitted|entitled)\b", re.I)),
     ("when", re.compile(r"\b(when|by what date|deadline|how (?:long|soon|often))\b", re.I)),
-    ("impact", re.compile(r"\b(affect\w*|impact\w*|consequences?)\b", re.I)),
+    ("impact", IMPACT_CUE),
     (
         "list",
         re.compile(
@@ -116,6 +123,7 @@ class Query:
     titled: tuple[str, ...] = ()  # conditions / sections whose title the question uses
     asks_definition: bool = False
     asks_power: bool = False  # a who-question about who decides, directs or consents
+    asks_impact: bool = False  # who is affected, or what follows from non-compliance
     definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
@@ -200,6 +208,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         titled=tuple(dict.fromkeys(t.anchor for t in thesaurus.titles_named(cleaned))),
         asks_definition=asks_definition,
         asks_power=intent == "who" and bool(POWER_CUE.search(cleaned)),
+        asks_impact=bool(IMPACT_CUE.search(cleaned) or NON_COMPLIANCE_CUE.search(cleaned)),
         definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),

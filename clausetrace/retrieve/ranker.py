@@ -150,7 +150,7 @@ def _gb_features(query: Query, hits: list[Hit], index: ClauseIndex) -> np.ndarra
     the question uses, guidance, the register's duties and whether the party asked about owes one."""
     expanded = query.expanded_terms or query.terms or frozenset({""})
     weights = {t: index.rarity(t) for t in query.terms}
-    total = sum(weights.values()) or 1.0
+    total = math.fsum(weights.values()) or 1.0
     titled = tuple(t + "." for t in query.titled)
     party = (query.party or "").lower()
     rows = []
@@ -160,7 +160,7 @@ def _gb_features(query: Query, hits: list[Hit], index: ClauseIndex) -> np.ndarra
         rows.append(
             (
                 len(expanded & own) / len(expanded),
-                sum(w for t, w in weights.items() if t in own) / total,
+                math.fsum(w for t, w in weights.items() if t in own) / total,
                 float(bool(titled) and clause.anchor.startswith(titled)),
                 float(index.source_of(clause).family == "guidance"),
                 len(index.obligations_of(key)),

@@ -135,7 +135,7 @@ def impact_table(text: str) -> list[tuple[tuple[str, ...], list[str], list[str]]
         cells = [" ".join(html.unescape(TAG_RE.sub(" ", c)).split()) for c in cells]
         cells = [c for c in cells if c]
         prefixes: list[str] = []
-        while cells and (named := _table_instrument(cells[0])):
+        while cells and (named := table_instrument(cells[0])):
             prefixes += named
             cells.pop(0)
         if prefixes and cells:
@@ -145,7 +145,7 @@ def impact_table(text: str) -> list[tuple[tuple[str, ...], list[str], list[str]]
     return rows
 
 
-def _table_instrument(cell: str) -> tuple[str, ...]:
+def table_instrument(cell: str) -> tuple[str, ...]:
     return next(
         (prefixes for pattern, prefixes in TABLE_INSTRUMENTS if pattern.search(cell) and len(cell) < 40), ()
     )

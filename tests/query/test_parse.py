@@ -114,3 +114,16 @@ def test_query_knows_the_kind_of_fact_asked_for(gb_index, question, kinds):
 )
 def test_query_knows_a_question_about_who_decides(gb_index, question, asks_power):
     assert parse_query(question, gb_index).asks_power is asks_power
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_impact"),
+    [
+        ("Who is affected if our meters don't meet SMETS?", True),
+        ("What happens to customers if devices turn out not to conform to the GBCS?", True),
+        ("Who suffers when the rules aren't met?", True),
+        ("Who must keep evidence of interoperability testing?", False),
+    ],
+)
+def test_query_knows_a_question_about_who_is_impacted(gb_index, question, asks_impact):
+    assert parse_query(question, gb_index).asks_impact is asks_impact
