@@ -1,8 +1,11 @@
 """When the retrieved clauses do not support an answer, and why.
 
-Two hard rules, then a calibrated decision:
+Hard rules, then a calibrated decision:
 - a clause, or a quotation of an instrument, the question names by number is an answer;
-- a named instrument that is neither indexed nor quoted is refused, naming it;
+- a named clause that is neither indexed nor quoted is refused, naming it;
+- a question about who is impacted when a rule is not met is answered when the SMDA-266 section 4
+  table, which says exactly that, is among the top clauses;
+- an instrument asked about that is not indexed is refused unless guidance quoting it is on topic;
 - otherwise a logistic model over retrieval features (dense similarity and its drop, coverage of
   the question's distinctive terms and their rarity, words and names the corpus never uses, an
   instrument named in words that is not indexed, a question for an amount or a period that the
@@ -24,11 +27,13 @@ from pathlib import Path
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query
 from clausetrace.retrieve import Hit
+from clausetrace.review.hierarchy import IMPACT_TABLE_ANCHOR
 
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 NAMED = ("anchor", "quote")
 OFF_TOPIC_UNKNOWN = 0.5  # more than this share of a question's terms unknown to the corpus: off topic
 ON_TOPIC_SHARE = 0.6  # of the question's distinctive terms, for guidance quoting an absent instrument
+IMPACT_TOP = 3  # the impact table must rank this high for an impact question to be answered from it
 MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 FEATURES = (
     "best_dense",
@@ -123,6 +128,8 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
         return "", None, []
     if query.absent:
         return _absent_reason(query.absent, index), None, []
+    if answers_impact(query, hits):
+        return "", None, []
     if query.absent_sources and not _quoted_on_topic(query, hits[:3], index):
         return _absent_reason(query.absent_sources, index), None, []
     unknown = sorted(t for t in query.terms if t not in index.term_df)
@@ -141,6 +148,16 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
     why = f"the nearest clauses do not support an answer (confidence {probability:.2f})"
     why += "".join(f"; {title} is not in the indexed documents" for title in query.outside_titles)
     return why + (f"; not found: {', '.join(missing)}" if missing else ""), probability, missing
+
+
+def answers_impact(query: Query, hits: list[Hit]) -> bool:
+    """An impact question (not after an amount, a name or an event) whose top clauses include the
+    SMDA-266 section 4 table, which states who is impacted when each instrument is not met."""
+    return (
+        query.asks_impact
+        and not query.asks_for
+        and any(h.clause.anchor == IMPACT_TABLE_ANCHOR for h in hits[:IMPACT_TOP])
+    )
 
 
 def _instrument_gap(query: Query, hits: list[Hit], index: ClauseIndex) -> float:

@@ -110,3 +110,21 @@ def test_a_document_asked_about_by_a_title_no_indexed_document_has_is_refused_an
     assert query.outside_titles == ("SMKI RAPP",) and held.outside_titles == ()  # SEC Appendix N's title
     answer = ask("What does the SMKI Recovery Procedure require after a root key is compromised?", gb_index)
     assert answer.refused and "SMKI Recovery Procedure is not in the indexed documents" in answer.reason
+
+
+def test_an_impact_question_is_answered_from_the_smda_table_even_naming_an_unindexed_instrument(gb_index):
+    answer = ask(
+        "If the meters our manufacturer builds for us turn out not to conform to SMETS, "
+        "where does that leave our customers?",
+        gb_index,
+    )
+    assert not answer.refused  # SMETS is not indexed, but the table says who is impacted
+    assert answer.citations[0].anchor == "SMDA-266 4"
+    assert "Consumers" in answer.parties
+
+
+def test_an_impact_question_after_an_amount_still_goes_to_the_model(gb_index):
+    answer = ask(
+        "How much do meter owners charge when a non-compliant meter has to come out early?", gb_index
+    )
+    assert answer.refused
