@@ -10,7 +10,8 @@ Hard rules, then a calibrated decision:
   the question's distinctive terms and their rarity, words and names the corpus never uses, an
   instrument named in words that is not indexed, a question for an amount or a period that the
   top clauses do not give, for a company, for what happens in practice, a document asked about by
-  a title no indexed document has, a definition found, the fused score) gives the probability
+  a title no indexed document has, a decision taken under a power that the top clauses leave to a
+  direction or a published document, a definition found, the fused score) gives the probability
   that the corpus answers. Its weights, feature scaling and threshold are data
   (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with cross-validation on
   the tuning questions only.
@@ -34,6 +35,11 @@ NAMED = ("anchor", "quote")
 OFF_TOPIC_UNKNOWN = 0.5  # more than this share of a question's terms unknown to the corpus: off topic
 ON_TOPIC_SHARE = 0.6  # of the question's distinctive terms, for guidance quoting an absent instrument
 IMPACT_TOP = 3  # the impact table must rank this high for an impact question to be answered from it
+DEFERRAL_RE = re.compile(  # the rule leaves the fact to a decision the corpus does not hold
+    r"\b(?:specified|directed|published|determined|set\s+out|designated)\b[^.;]{0,60}"
+    r"\b(?:direction|document|Secretary\s+of\s+State|Authority)\b|\bsuch\s+(?:later\s+)?(?:date|time|period|value|level)s?\s+as\b",
+    re.I,
+)
 MODEL_FILE = Path(__file__).with_name("refusal_model.json")
 FEATURES = (
     "best_dense",
@@ -55,6 +61,7 @@ FEATURES = (
     "period_unsupported",
     "asks_event",
     "outside_title",
+    "decision_deferred",
 )
 NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
@@ -104,6 +111,9 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         ),
         "asks_event": float("event" in query.asks_for),
         "outside_title": float(bool(query.outside_titles)),
+        "decision_deferred": float(
+            "decision" in query.asks_for and any(DEFERRAL_RE.search(h.clause.text) for h in hits[:3])
+        ),
     }
 
 

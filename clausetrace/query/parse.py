@@ -54,6 +54,16 @@ ASKS_FOR: tuple[tuple[str, re.Pattern[str]], ...] = (  # the kind of fact a ques
             re.I,
         ),
     ),
+    (  # a decision taken under a power ('has the Secretary of State set a date', 'what value did it fix')
+        "decision",
+        re.compile(
+            r"\b((?:has|have|did)\s+(?:the\s+)?(?:government|secretary\s+of\s+state|ofgem|authority|dcc|panel)\b"
+            r"[^?]{0,40}\b(?:set|fix\w*|issu\w*|publish\w*|approv\w*|specif\w*|direct\w*|push\w*|"
+            r"extend\w*|designat\w*|grant\w*)|what\s+(?:value|figure|tolerance)|"
+            r"on\s+what\s+date\s+did)\b",
+            re.I,
+        ),
+    ),
     (  # what happened or happens in practice, which rules do not record
         "event",
         re.compile(
@@ -114,7 +124,7 @@ class Query:
     outside_titles: tuple[
         str, ...
     ] = ()  # document titles asked about that no indexed title has ('SMKI RAPP')
-    asks_for: frozenset[str] = frozenset()  # fact wanted: 'amount', 'entity', 'current', 'period', 'event'
+    asks_for: frozenset[str] = frozenset()  # 'amount', 'entity', 'current', 'decision', 'period', 'event'
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus

@@ -43,6 +43,19 @@ def test_a_period_asked_for_is_unsupported_only_when_the_top_clauses_give_none(g
     assert found == [0.0, 1.0]
 
 
+def test_a_decision_asked_for_is_deferred_when_the_top_clauses_leave_it_to_a_direction(gb_index):
+    """ESL 39A.7 leaves the tolerance to a document the Secretary of State publishes: the figure
+    chosen is not in the corpus. Asking what the tolerance depends on asks for no decision."""
+    retriever = HybridRetriever(gb_index)
+    decided = parse_query(
+        "What figure has the Secretary of State fixed for the year-two tolerance?", gb_index
+    )
+    rule = parse_query("What does the year-two installation tolerance depend on?", gb_index)
+    assert "decision" in decided.asks_for and "decision" not in rule.asks_for
+    found = [features(q, retriever.search(q, 5), gb_index)["decision_deferred"] for q in (decided, rule)]
+    assert found == [1.0, 0.0]
+
+
 def test_named_absent_instrument_is_refused_and_named(gb_index):
     answer = ask("What does SEC Section F5 say about forecasting communications hubs?", gb_index)
     assert answer.refused and "SEC F5" in answer.reason and answer.possibly_related
