@@ -114,9 +114,7 @@ def _compose(
     if reason:
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
-    chosen = primary_first(
-        choose_sentences(query, hits, index, _limit(query, settings), settings.sentence_cutoff), index
-    )
+    chosen = primary_first(choose_sentences(query, hits, index, *_limit(query, settings)), index)
     chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
     chosen += impact_rows(query, hits, chosen, index)
     quoted = [h for h, _ in chosen]
@@ -191,9 +189,12 @@ def _with_item(hit: Hit, item: Clause | None) -> list[Hit]:
     return [hit, replace(hit, clause=item)] if item else [hit]
 
 
-def _limit(query: Query, settings: Settings) -> int:
-    """How many clauses to quote: more when the question asks for every party or item."""
-    return settings.list_sentences if query.intent in LIST_INTENTS else settings.max_sentences
+def _limit(query: Query, settings: Settings) -> tuple[int, float]:
+    """How many clauses to quote at most, and the share of the best sentence's score a clause's
+    sentence needs: more, and less strictly, when the question asks for every party or item."""
+    if query.intent in LIST_INTENTS:
+        return settings.list_sentences, settings.list_sentence_cutoff
+    return settings.max_sentences, settings.sentence_cutoff
 
 
 def _keys(chosen: list[tuple[Hit, tuple[int, int]]]) -> set[str]:
