@@ -27,8 +27,8 @@ from pathlib import Path
 
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query
+from clausetrace.register.impact_table import IMPACT_TABLE_ANCHOR
 from clausetrace.retrieve import Hit
-from clausetrace.review.hierarchy import IMPACT_TABLE_ANCHOR
 
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 NAMED = ("anchor", "quote")

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query
-from clausetrace.register.parties import normalise_party
-from clausetrace.retrieve import Hit
-from clausetrace.review.hierarchy import (
+from clausetrace.register.impact_table import (
     CELL_SEPARATOR,
     IMPACT_CELL_RE,
     IMPACT_TABLE_ANCHOR,
     table_instrument,
 )
+from clausetrace.register.parties import normalise_party
+from clausetrace.retrieve import Hit
 
 Span = tuple[int, int]
 ROW_INTENTS = ("who", "list")  # questions the rows of a named instrument answer

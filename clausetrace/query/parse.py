@@ -150,6 +150,10 @@ class Query:
             parts.append(f"changes to {self.change_document}")
         if self.dates:
             parts.append(f"dates {', '.join(self.dates)}")
+        if self.asks_power:
+            parts.append("asks who decides")
+        if self.asks_impact:
+            parts.append("asks who is impacted")
         text = ", ".join(parts)
         return text + (f"; expanded: {'; '.join(self.expansions)}" if self.expansions else "")
 

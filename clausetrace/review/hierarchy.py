@@ -11,8 +11,6 @@ lower instrument, or that guidance states for a provision whose obligation it qu
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Obligation
+from clausetrace.register.impact_table import IMPACT_TABLE_ANCHOR, impact_table
 from clausetrace.trace.view import instrument
 
 LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -29,19 +28,6 @@ LEVELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("gbcs", "GBCS", ("GBCS",)),
 )
 GUIDANCE = ("guidance", "Guidance", ("SMDA-266",))
-IMPACT_TABLE_ANCHOR = "SMDA-266 4"
-# SMDA-266 section 4 names instruments in words; these map a table cell to prefixes
-TABLE_INSTRUMENTS = (
-    (re.compile(r"ENERGY SUPPLY LICEN[CS]E", re.I), ("ESL", "GSL")),
-    (re.compile(r"DCC LICEN[CS]E", re.I), ("DCCL",)),
-    (re.compile(r"MAIN BODY SEC|SMART ENERGY CODE", re.I), ("SEC",)),
-    (re.compile(r"^SMETS\b"), ("SMETS",)),
-    (re.compile(r"^CHTS\b"), ("CHTS",)),
-    (re.compile(r"^GBCS\b"), ("GBCS",)),
-)
-IMPACT_CELL_RE = re.compile(r"^[\w’' ]{2,30}:\s")
-TAG_RE = re.compile(r"<[^>]+>")
-CELL_SEPARATOR = " | "  # how ingest's table_cells step joins the cells of a table row
 
 
 class Instrument(BaseModel):
@@ -118,37 +104,6 @@ class Hierarchy(BaseModel):
 def level_of(prefix: str) -> str | None:
     """Level key of an instrument prefix ('GSL' -> 'licences'), None when not in the chain."""
     return next((key for key, _, prefixes in (*LEVELS, GUIDANCE) if prefix in prefixes), None)
-
-
-def impact_table(text: str) -> list[tuple[tuple[str, ...], list[str], list[str]]]:
-    """Rows of SMDA-266 section 4: (instrument prefixes, relevant to, non-compliance impacts).
-
-    Reads cells as ingest writes them (' | ', see ``ingest.clean.table_cells``), ``<p>`` cells or
-    tab-separated cells, tags stripped and entities unescaped; a row whose
-    first cell names no instrument (the heading row, prose) is skipped."""
-    rows = []
-    for line in text.splitlines():
-        if "<p>" in line:
-            cells = re.findall(r"<p>(.*?)</p>", line, re.S)
-        else:
-            cells = line.split(CELL_SEPARATOR) if CELL_SEPARATOR in line else line.split("\t")
-        cells = [" ".join(html.unescape(TAG_RE.sub(" ", c)).split()) for c in cells]
-        cells = [c for c in cells if c]
-        prefixes: list[str] = []
-        while cells and (named := table_instrument(cells[0])):
-            prefixes += named
-            cells.pop(0)
-        if prefixes and cells:
-            relevant = [c for c in cells if not IMPACT_CELL_RE.match(c)]
-            impacts = [c for c in cells if IMPACT_CELL_RE.match(c)]
-            rows.append((tuple(prefixes), relevant, impacts))
-    return rows
-
-
-def table_instrument(cell: str) -> tuple[str, ...]:
-    return next(
-        (prefixes for pattern, prefixes in TABLE_INSTRUMENTS if pattern.search(cell) and len(cell) < 40), ()
-    )
 
 
 def build_hierarchy(

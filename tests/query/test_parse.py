@@ -115,7 +115,9 @@ def test_query_knows_the_kind_of_fact_asked_for(gb_index, question, kinds):
     ],
 )
 def test_query_knows_a_question_about_who_decides(gb_index, question, asks_power):
-    assert parse_query(question, gb_index).asks_power is asks_power
+    query = parse_query(question, gb_index)
+    assert query.asks_power is asks_power
+    assert ("asks who decides" in query.describe()) is asks_power
 
 
 @pytest.mark.parametrize(
@@ -128,4 +130,6 @@ def test_query_knows_a_question_about_who_decides(gb_index, question, asks_power
     ],
 )
 def test_query_knows_a_question_about_who_is_impacted(gb_index, question, asks_impact):
-    assert parse_query(question, gb_index).asks_impact is asks_impact
+    query = parse_query(question, gb_index)
+    assert query.asks_impact is asks_impact
+    assert ("asks who is impacted" in query.describe()) is asks_impact

@@ -85,7 +85,7 @@ def test_hierarchy_party_filter(index, graph):
     ids=["p-cells", "tab-cells", "ingested-cells", "heading"],
 )
 def test_impact_table_reads_p_markup_or_tabs(text, rows):
-    from clausetrace.review.hierarchy import impact_table
+    from clausetrace.register.impact_table import impact_table
 
     assert impact_table(text) == rows
 
