@@ -89,6 +89,15 @@ def test_in_home_display_question_is_answered_with_citation_and_party(app):
     no_raw_html(at)
 
 
+def test_impact_question_shows_who_is_impacted_apart_from_who_must_act(app):
+    at = ask(app, "Who is affected if the meters we install don't meet SMETS?")
+    answer = at.session_state.answer
+    assert answer.impacted[:1] == ["Consumers"]
+    body = texts(at)
+    assert "Who is impacted: :orange-badge[Consumers]" in body and "Who decides" not in body
+    no_raw_html(at)
+
+
 def test_example_button_asks_it(app):
     app.pills(key="examples").set_value("What does SLC 48.1 say?").run()
     answer = app.session_state.answer

@@ -88,7 +88,7 @@ def show_answer(answer: Answer, filters: str) -> None:
         show_refusal(answer)
     else:
         if any(s.kind == "quote" for s in answer.sentences):
-            show_parties(answer.parties)
+            show_parties(answer)
             show_duties(answer)
         with st.container(border=True):
             anchors = citation_names(answer)
@@ -135,10 +135,14 @@ def quoted_spans(answer: Answer, c: Citation) -> list[tuple[int, int]]:
     ]
 
 
-def show_parties(names: list[str]) -> None:
-    """Who owes the obligations cited: the first thing a compliance lead looks for."""
-    if names:
-        badges = " ".join(f":green-badge[{md_escape(p)}]" for p in names)
+def show_parties(answer: Answer) -> None:
+    """Who decides, who is impacted and who must act: the first thing a compliance lead looks for."""
+    for label, names in (("Who decides", answer.deciders), ("Who is impacted", answer.impacted)):
+        if names:
+            st.markdown(f"#### {label}: " + " ".join(f":orange-badge[{md_escape(p)}]" for p in names))
+    acting = [p for p in answer.parties if p not in {*answer.deciders, *answer.impacted}]
+    if acting:
+        badges = " ".join(f":green-badge[{md_escape(p)}]" for p in acting)
         st.markdown(f"#### Who must act: {badges}")
     else:
         st.markdown("#### Who must act: :gray-badge[not stated in the cited clauses]")

@@ -96,7 +96,17 @@ class Answer(BaseModel):
     reason: str = Field(default="", description="Why the answer was refused, or notes on it")
     sentences: list[AnswerSentence] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
-    parties: list[str] = Field(default_factory=list, description="Who owes the obligations cited")
+    parties: list[str] = Field(
+        default_factory=list,
+        description="Who the answer names: deciders and impacted parties first, then who owes the "
+        "obligations cited",
+    )
+    deciders: list[str] = Field(
+        default_factory=list, description="Parties holding the powers quoted (who decides / directs)"
+    )
+    impacted: list[str] = Field(
+        default_factory=list, description="Parties the quoted SMDA-266 section 4 rows say are impacted"
+    )
     duties: list[Duty] = Field(default_factory=list, description="Who owes what, per party and clause")
     confidence: float | None = Field(
         default=None, description="Calibrated probability that the corpus answers (None: a named clause)"

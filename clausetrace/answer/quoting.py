@@ -15,7 +15,7 @@ from clausetrace.answer.changes import change_answer, history_answer, is_history
 from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
-from clausetrace.answer.models import Answer, AnswerSentence, Citation
+from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess
 from clausetrace.answer.table import impact_rows, impacted_parties
@@ -134,12 +134,17 @@ def _compose(
         sentence(_with_item(hit, item), span, number, index)
         for (hit, span), item in zip(chosen, items, strict=True)
     ]
+    deciders, impacted = _deciders(query, sentences), _impacted(query, sentences)
     return Answer(
         question=question,
         refused=False,
         sentences=sentences,
         citations=citations,
-        parties=_parties(query, sentences, citations, index),
+        parties=list(
+            dict.fromkeys([*deciders, *impacted, *(p for c in citations for p in index.parties_of(c.key))])
+        ),
+        deciders=deciders,
+        impacted=impacted,
         duties=duties_of(query, citations, index),
         cross_references=cross_references(citations, index),
         notes=notes(citations, index) + _uncertain(confidence, missing),
@@ -147,16 +152,17 @@ def _compose(
     )
 
 
-def _parties(
-    query: Query, sentences: list[AnswerSentence], citations: list[Citation], index: ClauseIndex
-) -> list[str]:
-    """Who the answer names: first the holders of the powers it quotes (for 'who decides'
-    questions) or the parties its table rows say are impacted (for impact questions), then the
-    parties owing the cited clauses' obligations."""
-    powers = [p for s in sentences for p in power_holders(s.text)] if query.asks_power else []
-    impacted = [p for s in sentences for p in impacted_parties(s.text)] if query.asks_impact else []
-    owing = [p for c in citations for p in index.parties_of(c.key)]
-    return list(dict.fromkeys([*powers, *impacted, *owing]))
+def _deciders(query: Query, sentences: list[AnswerSentence]) -> list[str]:
+    """For 'who decides' questions: the holders of the powers the answer quotes."""
+    return (
+        list(dict.fromkeys(p for s in sentences for p in power_holders(s.text))) if query.asks_power else []
+    )
+
+
+def _impacted(query: Query, sentences: list[AnswerSentence]) -> list[str]:
+    """For impact questions: the parties the quoted table rows say are impacted."""
+    named = (p for s in sentences for p in impacted_parties(s.text))
+    return list(dict.fromkeys(named)) if query.asks_impact else []
 
 
 def _uncertain(confidence: float | None, missing: list[str]) -> list[str]:

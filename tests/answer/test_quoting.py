@@ -173,6 +173,6 @@ def test_who_decides_question_quotes_and_names_the_party_that_decides(gb_index):
         "Who decides from what date the duty on replacement meters and new connections applies?", gb_index
     )
     assert "ESL 39.9" in [c.anchor for c in answer.citations]
-    assert answer.parties[0] == "Secretary of State"
+    assert answer.parties[0] == "Secretary of State" and answer.deciders == ["Secretary of State"]
     assert "specified by the Secretary of State" in answer.text
     assert_resolves(answer, gb_index)

@@ -27,7 +27,8 @@ def test_who_is_affected_question_quotes_the_instruments_row_and_names_the_impac
     rows = [s.text for s in answer.sentences if s.anchors == ["SMDA-266 4"]]
     assert any(r.startswith("SMETS") and "MAPs: Where devices may lose value." in r for r in rows)
     assert not any(r.startswith("GBCS") for r in rows)  # only the row of the instrument asked about
-    assert answer.parties[:2] == ["Consumers", "Supplier"]
+    assert answer.parties[:2] == ["Consumers", "Supplier"] and answer.impacted[0] == "Consumers"
+    assert not answer.deciders
 
 
 def test_non_compliance_question_naming_no_instrument_gets_every_row(gb_index):
