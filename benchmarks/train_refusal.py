@@ -3,7 +3,7 @@
     python benchmarks/train_refusal.py [--index index] [--golden eval/golden/gb.jsonl ...]
 
 Trains on the tuning questions only (by default ``benchmarks.tuning.TUNING``: the original golden
-set, the new-documents set and the four plain-language tuning sets; never a held-out set), with
+set, the new-documents set and the plain-language tuning sets; never a held-out set), with
 the product's retriever (the GB learned ranker included; each question's vector goes through a GB
 adapter fitted without its fold, so dense scores are out of fold as they are for new questions);
 picks the regularisation and the threshold on out-of-fold predictions (the most unanswerable

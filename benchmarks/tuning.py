@@ -15,6 +15,7 @@ TUNING = [
         "plain-tune-2.jsonl",
         "plain-tune-3.jsonl",
         "plain-tune-4.jsonl",
+        "plain-tune-5.jsonl",
     )
 ]
 FOLDS = 5
