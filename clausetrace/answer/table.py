@@ -10,7 +10,7 @@ from clausetrace.register.impact_table import (
     CELL_SEPARATOR,
     IMPACT_CELL_RE,
     IMPACT_TABLE_ANCHOR,
-    table_instrument,
+    row_instruments,
 )
 from clausetrace.register.parties import normalise_party
 from clausetrace.retrieve import Hit
@@ -25,11 +25,7 @@ def row_spans(hit: Hit, index: ClauseIndex) -> list[tuple[Span, tuple[str, ...]]
     start = hit.clause.start
     rows = []
     for line in doc.text[start : doc.own_end(hit.clause)].splitlines(keepends=True):
-        prefixes: tuple[str, ...] = ()
-        for cell in line.split(CELL_SEPARATOR) if CELL_SEPARATOR in line else []:
-            if not (named := table_instrument(cell.strip())):
-                break
-            prefixes += named
+        prefixes, _ = row_instruments(line.split(CELL_SEPARATOR)) if CELL_SEPARATOR in line else ((), 0)
         if prefixes:
             rows.append(((start, start + len(line.rstrip())), prefixes))
         start += len(line)

@@ -36,15 +36,23 @@ def impact_table(text: str) -> list[tuple[tuple[str, ...], list[str], list[str]]
             cells = line.split(CELL_SEPARATOR) if CELL_SEPARATOR in line else line.split("\t")
         cells = [" ".join(html.unescape(TAG_RE.sub(" ", c)).split()) for c in cells]
         cells = [c for c in cells if c]
-        prefixes: list[str] = []
-        while cells and (named := table_instrument(cells[0])):
-            prefixes += named
-            cells.pop(0)
+        prefixes, used = row_instruments(cells)
+        cells = cells[used:]
         if prefixes and cells:
             relevant = [c for c in cells if not IMPACT_CELL_RE.match(c)]
             impacts = [c for c in cells if IMPACT_CELL_RE.match(c)]
             rows.append((tuple(prefixes), relevant, impacts))
     return rows
+
+
+def row_instruments(cells: list[str]) -> tuple[tuple[str, ...], int]:
+    """Instrument prefixes the leading cells of a row name, and how many cells name them."""
+    prefixes: tuple[str, ...] = ()
+    used = 0
+    while used < len(cells) and (named := table_instrument(cells[used].strip())):
+        prefixes += named
+        used += 1
+    return prefixes, used
 
 
 def table_instrument(cell: str) -> tuple[str, ...]:
