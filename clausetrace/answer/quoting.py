@@ -21,12 +21,13 @@ from clausetrace.answer.refuse import DIRECT, assess
 from clausetrace.answer.table import impact_rows, impacted_parties
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
-from clausetrace.models import Clause, ParsedDocument
+from clausetrace.index.sentences import Span, sentence_spans
+from clausetrace.models import Clause
 from clausetrace.query import Query, parse_query
 from clausetrace.register.parties import DECIDERS, PARTY_RE, normalise_party
 from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
-from clausetrace.text import SENTENCE_SPLIT, content_terms, is_obligation
+from clausetrace.text import content_terms, is_obligation
 
 UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
@@ -110,11 +111,12 @@ def _compose(
             return answer
     if not hits:
         return Answer(question=question, refused=True, reason="nothing in the index matches it")
-    reason, confidence, missing = assess(query, hits, index)
+    chosen = choose_sentences(query, hits, index, *quote_limit(query, settings))
+    reason, confidence, missing = assess(query, hits, index, quoted_spans(chosen))
     if reason:
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
-    chosen = primary_first(choose_sentences(query, hits, index, *_limit(query, settings)), index)
+    chosen = primary_first(chosen, index)
     chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
     chosen += impact_rows(query, hits, chosen, index)
     quoted = [h for h, _ in chosen]
@@ -195,12 +197,17 @@ def _with_item(hit: Hit, item: Clause | None) -> list[Hit]:
     return [hit, replace(hit, clause=item)] if item else [hit]
 
 
-def _limit(query: Query, settings: Settings) -> tuple[int, float]:
+def quote_limit(query: Query, settings: Settings) -> tuple[int, float]:
     """How many clauses to quote at most, and the share of the best sentence's score a clause's
     sentence needs: more, and less strictly, when the question asks for every party or item."""
     if query.intent in LIST_INTENTS:
         return settings.list_sentences, settings.list_sentence_cutoff
     return settings.max_sentences, settings.sentence_cutoff
+
+
+def quoted_spans(chosen: list[tuple[Hit, tuple[int, int]]]) -> list[Span]:
+    """The chosen sentences as (doc_id, start, end) spans."""
+    return [(hit.clause.doc_id, start, end) for hit, (start, end) in chosen]
 
 
 def _keys(chosen: list[tuple[Hit, tuple[int, int]]]) -> set[str]:
@@ -217,17 +224,6 @@ def _best_span(query: Query, hit: Hit, index: ClauseIndex) -> tuple[int, int]:
         return len(query.terms & content_terms(passage)) + (0.5 if is_obligation(passage) else 0.0)
 
     return max(spans, key=score)
-
-
-def sentence_spans(clause: Clause, doc: ParsedDocument) -> list[tuple[int, int]]:
-    """Spans (in document text) of the sentences of a clause's own text (not its child sections)."""
-    text = doc.text[clause.start : doc.own_end(clause)]
-    spans, start = [], 0
-    for m in SENTENCE_SPLIT.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [(clause.start + s, clause.start + e) for s, e in spans if text[s:e].strip()]
 
 
 def power_holders(passage: str) -> list[str]:

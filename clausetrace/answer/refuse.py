@@ -11,7 +11,8 @@ Hard rules, then a calibrated decision:
   instrument named in words that is not indexed, a question for an amount or a period that the
   top clauses do not give, for a company, for what happens in practice, a document asked about by
   a title no indexed document has, a decision taken under a power that the top clauses leave to a
-  direction or a published document, a definition found, the fused score) gives the probability
+  direction or a published document, a definition found, the fused score, how close the sentences an
+  answer would quote are to the question, how much its wording alone looks answerable) gives the probability
   that the corpus answers. Its weights, feature scaling and threshold are data
   (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with cross-validation on
   the tuning questions only.
@@ -24,8 +25,12 @@ import math
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from clausetrace.index import ClauseIndex
+from clausetrace.index.sentences import Span
 from clausetrace.query import Query
 from clausetrace.register.impact_table import IMPACT_TABLE_ANCHOR
 from clausetrace.retrieve import Hit
@@ -62,6 +67,9 @@ FEATURES = (
     "asks_event",
     "outside_title",
     "decision_deferred",
+    "sentence_dense",
+    "sentence_dense_mean",
+    "question_style",
 )
 NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
@@ -76,9 +84,11 @@ PERIOD_TEXT_RE = re.compile(  # a length of time the text gives, or 'as soon as 
 )
 
 
-def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, float]:
-    """Retrieval evidence for one question, as named numbers."""
+def features(query: Query, hits: list[Hit], index: ClauseIndex, quoted: list[Span]) -> dict[str, float]:
+    """Retrieval evidence for one question and the sentences an answer would quote, as named numbers
+    (all of FEATURES but question_style, which the fitted model adds)."""
     dense = sorted((h.dense for h in hits), reverse=True) or [0.0]
+    close = index.sentence_vectors.similarities(question_vector(query, index), quoted) or [dense[0]]
     terms = query.distinctive
     covered = set().union(*(index.terms_of(h.clause.key) for h in hits[:3])) if hits else set()
     words = query.terms
@@ -114,7 +124,23 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex) -> dict[str, flo
         "decision_deferred": float(
             "decision" in query.asks_for and any(DEFERRAL_RE.search(h.clause.text) for h in hits[:3])
         ),
+        "sentence_dense": max(close),
+        "sentence_dense_mean": math.fsum(close) / len(close),
     }
+
+
+def question_vector(query: Query, index: ClauseIndex) -> np.ndarray:
+    """The question's base-model vector (retrieval has computed it already)."""
+    return index.embed_model.question_vector(query.search_text)
+
+
+def question_style(vector: np.ndarray, model: dict[str, object]) -> float:
+    """How much a question's wording alone looks like one the corpus answers: a logistic model over
+    its vector, fitted on the tuning questions ("how many responses did the consultation get",
+    "has Ofgem ever fined" read as questions about events and figures that rules do not record)."""
+    style: dict[str, Any] = model["style"]  # type: ignore[assignment]
+    z = float(np.dot(np.asarray(style["coef"], dtype=np.float32), vector)) + float(style["intercept"])
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @cache
@@ -132,8 +158,11 @@ def answer_probability(values: dict[str, float], model: dict[str, object]) -> fl
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, float | None, list[str]]:
-    """(why to refuse or '', probability that the corpus answers, distinctive terms not found)."""
+def assess(
+    query: Query, hits: list[Hit], index: ClauseIndex, quoted: list[Span]
+) -> tuple[str, float | None, list[str]]:
+    """(why to refuse or '', probability that the corpus answers, distinctive terms not found), given
+    the hits and the sentences an answer would quote from them."""
     if any(h.via in NAMED for h in hits):
         return "", None, []
     if query.absent:
@@ -150,7 +179,9 @@ def assess(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str, floa
             [],
         )
     model = load_model()
-    probability = answer_probability(features(query, hits, index), model)
+    values = features(query, hits, index, quoted)
+    values["question_style"] = question_style(question_vector(query, index), model)
+    probability = answer_probability(values, model)
     found = set().union(*(index.terms_of(h.clause.key) for h in hits[:3])) if hits else set()
     missing = sorted(query.distinctive - found)[:5]
     if probability >= float(model["threshold"]):  # type: ignore[arg-type]

@@ -114,8 +114,9 @@ def ingest(
     c = manifest.counts
     click.echo(
         f"Indexed {c['documents']} documents: {c['clauses']} clauses, {c['nodes']} nodes, "
-        f"{c['definitions']} definitions, {c.get('obligations', 0)} obligations "
-        f"({c['embedded']} embedded, the rest from cache) in {time.perf_counter() - started:.1f}s "
+        f"{c.get('sentences', 0)} sentences, {c['definitions']} definitions, {c.get('obligations', 0)} "
+        f"obligations ({c['embedded']} vectors embedded, the rest from cache) "
+        f"in {time.perf_counter() - started:.1f}s "
         f"-> {root} (generation {manifest.generation})"
     )
 

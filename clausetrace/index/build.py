@@ -7,6 +7,7 @@ CURRENT pointer (clausetrace.index.generations), all under the writer lock. A ge
     clauses.jsonl        every clause and sub-clause with its span
     definitions.jsonl    the glossary
     obligations.jsonl    the obligation register; references.jsonl the cross-references
+    sentences.npy/.json  a vector per quotable sentence (clausetrace.index.sentences)
     docstore.json, index_store.json, default__vector_store.json   llama-index + FAISS
     bm25/                bm25s index of the same nodes
     LEASE                readers hold a shared lock on it while they use the generation
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import faiss
+import numpy as np
 from llama_index.core import StorageContext, VectorStoreIndex
 from llama_index.core.schema import TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
@@ -39,6 +41,7 @@ from clausetrace.index.manifest import INDEX_FORMAT
 from clausetrace.index.migrate import migrate_legacy
 from clausetrace.index.nodes import corpus_nodes
 from clausetrace.index.registry import model_id
+from clausetrace.index.sentences import Span, corpus_sentences, span_text, write_sentences
 from clausetrace.index.store import BM25_DIR
 from clausetrace.models import IndexManifest, Obligation, ParsedDocument, Reference, SourceRecord
 from clausetrace.register import build_register
@@ -77,15 +80,22 @@ def build_index(
         _tidy(root, note)
         stage("locked")
         nodes, model = corpus_nodes(docs, max_node_words), LocalEmbedding(model_name)
-        embedded = _embed(nodes, EmbeddingCache(Path(cache_dir)), model, progress)
+        cache = EmbeddingCache(Path(cache_dir))
+        embedded = _embed(nodes, cache, model, progress)
+        sentences = _embed_sentences(docs, cache, model, progress)
+        embedded += cache.misses
         stage("embedded")
         obligations, references = _analyse(docs) if analyse else ([], [])
         stage("analysed")
         generation = next_id(root)
         manifest = _manifest(docs, nodes, max_node_words, list(skipped), embedded, generation)
         manifest.model = model_id(model_name)  # clause vectors are the base model's either way
-        manifest.counts |= {"obligations": len(obligations), "references": len(references)}
-        _write_generation(root, manifest, docs, nodes, model, (obligations, references), stage)
+        manifest.counts |= {
+            "obligations": len(obligations),
+            "references": len(references),
+            "sentences": len(sentences[0]),
+        }
+        _write_generation(root, manifest, docs, (nodes, sentences), model, (obligations, references), stage)
         pruned = prune(root, keep)
         if pruned:
             note(f"removed old generations {', '.join(pruned)}")
@@ -97,7 +107,7 @@ def _write_generation(
     root: Path,
     manifest: IndexManifest,
     docs: list[ParsedDocument],
-    nodes: list[TextNode],
+    vectors: tuple[list[TextNode], tuple[list[Span], np.ndarray]],
     model: LocalEmbedding,
     analysis: tuple[list[Obligation], list[Reference]],
     stage: Stage,
@@ -105,7 +115,8 @@ def _write_generation(
     """Write every file of a generation into a staging folder, manifest last, then publish it."""
     staging = staging_dir(root, manifest.generation)
     try:
-        _persist(staging, docs, nodes, model, stage)
+        _persist(staging, docs, vectors[0], model, stage)
+        write_sentences(staging, *vectors[1])
         _write_jsonl(staging / "obligations.jsonl", (o.model_dump() for o in analysis[0]))
         _write_jsonl(staging / "references.jsonl", (r.model_dump() for r in analysis[1]))
         stage("register")
@@ -153,6 +164,18 @@ def _embed(nodes: list[TextNode], cache: EmbeddingCache, model: LocalEmbedding, 
     if cache.misses:
         cache.save()  # before the generation is written: a full disk then changes nothing
     return cache.misses
+
+
+def _embed_sentences(
+    docs: list[ParsedDocument], cache: EmbeddingCache, model: LocalEmbedding, progress: bool
+) -> tuple[list[Span], np.ndarray]:
+    """Every quotable sentence and its vector (from the cache where possible)."""
+    spans = corpus_sentences(docs)
+    by_id = {d.source.id: d for d in docs}
+    vectors = cache.embed([span_text(s, by_id) for s in spans], model, progress)
+    if cache.misses:
+        cache.save()
+    return spans, vectors
 
 
 def _analyse(docs: list[ParsedDocument]) -> tuple[list[Obligation], list[Reference]]:

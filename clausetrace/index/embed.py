@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from clausetrace.index.registry import DIMENSION, MODEL_NAME, TUNED_MODELS, adap
 __all__ = ["DIMENSION", "MODEL_NAME", "EmbeddingCache", "LocalEmbedding", "adapt", "load_sentence_model"]
 
 BATCH_SIZE = 32
+QUESTIONS_CACHED = 256  # base vectors of recent questions (retrieval and the refusal model share them)
 
 
 def model_path() -> Path:
@@ -82,6 +84,8 @@ class LocalEmbedding(BaseEmbedding):
     _model: Any = PrivateAttr(default=None)
     _adapter: np.ndarray | None = PrivateAttr(default=None)
     _loading: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _questions: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
+    _remembering: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, model: str = MODEL_NAME, **kwargs: Any) -> None:
         super().__init__(model_name=check_model(model), embed_batch_size=BATCH_SIZE, **kwargs)
@@ -129,7 +133,28 @@ class LocalEmbedding(BaseEmbedding):
 
     def encode_questions(self, texts: list[str]) -> np.ndarray:
         """Embed questions: the base vectors through the tuned model's adapter, if any."""
-        return adapt(self.encode(texts), self._adapter)
+        base = self.question_vector(texts[0])[None, :] if len(texts) == 1 else self.encode(texts)
+        return adapt(base, self._adapter)
+
+    def question_vector(self, text: str) -> np.ndarray:
+        """A question's base-model vector (read-only), remembered for the most recent questions."""
+        with self._remembering:
+            vector = self._questions.get(text)
+            if vector is not None:
+                self._questions.move_to_end(text)
+                return vector
+        vector = self.encode([text])[0]
+        vector.flags.writeable = False
+        with self._remembering:
+            self._questions[text] = vector
+            while len(self._questions) > QUESTIONS_CACHED:
+                self._questions.popitem(last=False)
+        return vector
+
+    def forget_questions(self) -> None:
+        """Drop the remembered question vectors (benchmarks time a question as if it were new)."""
+        with self._remembering:
+            self._questions.clear()
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.encode_questions([query])[0].tolist()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from llama_index.retrievers.bm25 import BM25Retriever
 
     from clausetrace.index.embed import LocalEmbedding
+    from clausetrace.index.sentences import SentenceVectors
     from clausetrace.trace.graph import TraceGraph
 
 T = TypeVar("T")
@@ -107,6 +108,13 @@ class ClauseIndex:
         vector_store = FaissVectorStore.from_persist_dir(str(self.path))
         storage = StorageContext.from_defaults(vector_store=vector_store, persist_dir=str(self.path))
         return load_index_from_storage(storage, embed_model=self.embed_model)
+
+    @functools.cached_property
+    def sentence_vectors(self) -> SentenceVectors:
+        """A vector per quotable sentence, loaded on first use from the pinned folder."""
+        from clausetrace.index.sentences import SentenceVectors
+
+        return SentenceVectors(self.path)
 
     @functools.cached_property
     def bm25(self) -> BM25Retriever:

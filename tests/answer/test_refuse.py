@@ -5,9 +5,19 @@ from __future__ import annotations
 import math
 
 from clausetrace.answer import ask
-from clausetrace.answer.refuse import FEATURES, answer_probability, features, load_model
-from clausetrace.query import parse_query
+from clausetrace.answer.quoting import choose_sentences, quote_limit, quoted_spans
+from clausetrace.answer.refuse import FEATURES, answer_probability, features, load_model, question_style
+from clausetrace.index import ClauseIndex
+from clausetrace.query import Query, parse_query
 from clausetrace.retrieve import HybridRetriever
+from clausetrace.settings import Settings
+
+
+def _features(query: Query, retriever: HybridRetriever, index: ClauseIndex) -> dict[str, float]:
+    """The model's evidence for a question, as the answerer computes it."""
+    hits = retriever.search(query, 5)
+    chosen = choose_sentences(query, hits, index, *quote_limit(query, Settings()))
+    return features(query, hits, index, quoted_spans(chosen))
 
 
 def test_model_file_matches_the_features():
@@ -28,9 +38,23 @@ def test_features_read_the_evidence(gb_index):
     retriever = HybridRetriever(gb_index)
     close = parse_query("Who must install smart meters at domestic premises?", gb_index)
     far = parse_query("Do Dutch suppliers in the Netherlands offer tulip discounts?", gb_index)
-    near, away = (features(q, retriever.search(q, 5), gb_index) for q in (close, far))
-    assert set(near) == set(FEATURES)
+    near, away = (_features(q, retriever, gb_index) for q in (close, far))
+    assert set(near) == set(FEATURES) - {"question_style"}
     assert near["coverage"] > away["coverage"] and away["unknown_words"] > near["unknown_words"]
+    assert near["sentence_dense"] > away["sentence_dense"] >= away["sentence_dense_mean"]
+
+
+def test_question_style_reads_questions_about_events_and_figures_as_less_answerable(gb_index):
+    """The style model sees only the question's vector: a question about what happened in practice
+    scores lower than one about a duty (neither question is in the tuning sets)."""
+    model = load_model()
+    assert len(model["style"]["coef"]) == 384
+    duty = parse_query("Do suppliers have to offer an in-home display when they fit a smart meter?", gb_index)
+    event = parse_query("How many in-home displays did suppliers hand out last winter?", gb_index)
+    duty_style, event_style = (
+        question_style(gb_index.embed_model.question_vector(q.search_text), model) for q in (duty, event)
+    )
+    assert duty_style > 0.5 > event_style
 
 
 def test_a_period_asked_for_is_unsupported_only_when_the_top_clauses_give_none(gb_index):
@@ -39,7 +63,7 @@ def test_a_period_asked_for_is_unsupported_only_when_the_top_clauses_give_none(g
     given = parse_query("How long does a new supplier have to agree terms with the meter owner?", gb_index)
     absent = parse_query("How quickly do we have to report a smart metering security breach?", gb_index)
     assert "period" in given.asks_for and "period" in absent.asks_for
-    found = [features(q, retriever.search(q, 5), gb_index)["period_unsupported"] for q in (given, absent)]
+    found = [_features(q, retriever, gb_index)["period_unsupported"] for q in (given, absent)]
     assert found == [0.0, 1.0]
 
 
@@ -52,7 +76,7 @@ def test_a_decision_asked_for_is_deferred_when_the_top_clauses_leave_it_to_a_dir
     )
     rule = parse_query("What does the year-two installation tolerance depend on?", gb_index)
     assert "decision" in decided.asks_for and "decision" not in rule.asks_for
-    found = [features(q, retriever.search(q, 5), gb_index)["decision_deferred"] for q in (decided, rule)]
+    found = [_features(q, retriever, gb_index)["decision_deferred"] for q in (decided, rule)]
     assert found == [1.0, 0.0]
 
 
@@ -93,16 +117,13 @@ def test_near_miss_about_an_absent_licence_is_refused(gb_index):
 
 
 def test_an_instrument_named_but_referred_to_by_the_retrieved_clauses_is_not_outside(gb_index):
-    from clausetrace.answer.refuse import features
-    from clausetrace.query import parse_query
     from clausetrace.retrieve import make_retriever
-    from clausetrace.settings import Settings
 
     retriever = make_retriever(gb_index, Settings())
 
     def outside(question: str) -> float:
         query = parse_query(question, gb_index)
-        return features(query, retriever.search(query, 5), gb_index)["outside_instrument"]
+        return _features(query, retriever, gb_index)["outside_instrument"]
 
     supported = outside("Which version of the ESME Technical Specification must a replacement meter meet?")
     off_topic = outside("What does the GBCS say about tariff prices?")  # SMDA-266 names it, off topic
