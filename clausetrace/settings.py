@@ -58,10 +58,10 @@ class Settings(BaseSettings):
         default=5, description="Quoted sentences at most for who / may / list / impact questions"
     )
     sentence_cutoff: float = Field(
-        default=0.6, description="Quote a clause only if its best sentence scores this share of the top one"
+        default=0.7, description="Quote a clause only if its best sentence scores this share of the top one"
     )
     list_sentence_cutoff: float = Field(
-        default=0.5, description="The same share for who / may / list / impact questions"
+        default=0.6, description="The same share for who / may / list / impact questions"
     )
     max_question_chars: int = Field(default=2000, description="Longest question accepted")
     review_db: Path | None = Field(

@@ -33,6 +33,7 @@ UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a n
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
 MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)
 POWER_BONUS = 0.5  # a sentence naming who decides, for 'who decides / who can extend' questions
+MEANING_WEIGHT = 3.0  # weight of a sentence's cosine similarity to the question (its vector from ingest)
 POWER_WORDS = re.compile(r"\b(may|direct\w*|specif\w*|consent\w*|approv\w*|determin\w*)\b", re.I)
 LIST_INTENTS = (
     "who",
@@ -238,21 +239,26 @@ def power_holders(passage: str) -> list[str]:
 def choose_sentences(
     query: Query, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
 ) -> list[tuple[Hit, tuple[int, int]]]:
-    """Best sentence per useful clause (obligations first): at most limit, within cutoff of the best."""
+    """Best sentence per useful clause: at most limit, within cutoff of the best. A sentence scores
+    by the rare question terms it shares, its closeness in meaning to the question, being an
+    obligation (a heading scores less), naming who decides when that is asked, and its clause's rank."""
     weights = term_weights(query, index)
     norm = math.sqrt(math.fsum(weights.values()) or 1.0) * math.sqrt(MEAN_WEIGHT)
+    vector = index.embed_model.question_vector(query.search_text)
     scored = []
     for rank, hit in enumerate(hits):
         doc = index.documents[hit.clause.doc_id]
-        text = doc.text
-        for span in [hit.span] if hit.span else sentence_spans(hit.clause, doc):
-            passage = text[span[0] : span[1]]
+        spans = [hit.span] if hit.span else sentence_spans(hit.clause, doc)
+        meaning = index.sentence_vectors.similarities(vector, [(hit.clause.doc_id, *span) for span in spans])
+        for span in spans:
+            passage = doc.text[span[0] : span[1]]
             overlap = math.fsum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
             if query.asks_power and power_holders(passage):
                 bonus += POWER_BONUS
             prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
-            scored.append((overlap + bonus + prior, rank, hit, span))
+            close = MEANING_WEIGHT * meaning.get((hit.clause.doc_id, *span), 0.0)
+            scored.append((overlap + close + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}
     for item in sorted(scored, key=lambda x: -x[0]):
         best_per_clause.setdefault(item[2].clause.key, item)

@@ -88,7 +88,8 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex, quoted: list[Spa
     """Retrieval evidence for one question and the sentences an answer would quote, as named numbers
     (all of FEATURES but question_style, which the fitted model adds)."""
     dense = sorted((h.dense for h in hits), reverse=True) or [0.0]
-    close = index.sentence_vectors.similarities(question_vector(query, index), quoted) or [dense[0]]
+    close = list(index.sentence_vectors.similarities(question_vector(query, index), quoted).values())
+    close = close or [dense[0]]
     terms = query.distinctive
     covered = set().union(*(index.terms_of(h.clause.key) for h in hits[:3])) if hits else set()
     words = query.terms

@@ -11,7 +11,7 @@ from clausetrace.models import IndexManifest
 
 __all__ = ["DIMENSION", "INDEX_FORMAT", "MODEL_NAME", "check_manifest", "parse_manifest"]
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: a generation holds sentence vectors (sentences.npy / sentences.json)
 
 
 def parse_manifest(path: Path) -> IndexManifest:

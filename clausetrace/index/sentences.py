@@ -69,7 +69,10 @@ class SentenceVectors:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def similarities(self, vector: np.ndarray, spans: Iterable[Span]) -> list[float]:
-        """Cosine similarity of a unit vector to each span held (spans not held are skipped)."""
-        rows = [self.rows[s] for s in spans if s in self.rows]
-        return (self.vectors[rows] @ vector).tolist() if rows else []
+    def similarities(self, vector: np.ndarray, spans: Iterable[Span]) -> dict[Span, float]:
+        """Cosine similarity of a unit vector to each span held (spans not held are left out)."""
+        held = [s for s in spans if s in self.rows]
+        if not held:
+            return {}
+        values = self.vectors[[self.rows[s] for s in held]] @ vector
+        return dict(zip(held, values.tolist(), strict=True))

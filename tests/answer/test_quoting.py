@@ -176,3 +176,14 @@ def test_who_decides_question_quotes_and_names_the_party_that_decides(gb_index):
     assert answer.parties[0] == "Secretary of State" and answer.deciders == ["Secretary of State"]
     assert "specified by the Secretary of State" in answer.text
     assert_resolves(answer, gb_index)
+
+
+def test_a_sentence_close_in_meaning_is_quoted_though_it_shares_few_words(gb_index, monkeypatch):
+    """SMDA-266 2.1 says the technical specifications are SEC schedules, in other words than the
+    question's: its vector from ingest brings it in; scored on shared words alone it is cut."""
+    from clausetrace.answer import quoting
+
+    question = "Is the GB Companion Specification part of the Smart Energy Code?"
+    assert "SMDA-266 2.1" in [c.anchor for c in ask(question, gb_index).citations]
+    monkeypatch.setattr(quoting, "MEANING_WEIGHT", 0.0)
+    assert "SMDA-266 2.1" not in [c.anchor for c in ask(question, gb_index).citations]

@@ -24,8 +24,8 @@ def test_the_index_holds_a_vector_per_sentence_that_matches_its_text(gb_index):
     clause = gb_index.get_clause("ESL 50.3")
     span = (clause.doc_id, *sentence_spans(clause, gb_index.documents[clause.doc_id])[0])
     own = gb_index.embed_model.encode([span_text(span, gb_index.documents)])[0]
-    assert vectors.similarities(own, [span])[0] > 0.999
-    assert vectors.similarities(own, [("no-such-doc", 0, 1)]) == []
+    assert vectors.similarities(own, [span])[span] > 0.999
+    assert vectors.similarities(own, [("no-such-doc", 0, 1)]) == {}
 
 
 def test_a_question_vector_is_computed_once_and_read_only(gb_index):
