@@ -49,6 +49,7 @@ from clausetrace.trace.references import document_references
 
 KEEP_GENERATIONS = 3
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+NO_SENTENCES: tuple[list[Span], np.ndarray] = ([], np.zeros((0, DIMENSION), dtype=np.float32))
 Stage = Callable[[str], None]
 
 
@@ -69,10 +70,11 @@ def build_index(
     """Build a new generation of the index at index_dir and publish it in one atomic step.
 
     Holds the writer lock throughout; keeps the newest ``keep`` generations (and any a reader
-    still pins). ``analyse=False`` skips the obligation register and cross-references (benchmark
-    corpora). ``on_stage`` is called with each finished stage's name; ``notice`` gets one-line
-    notes (a stale lock cleared, leftovers removed, a legacy index migrated). ``model_name`` is
-    the embedding model (:data:`clausetrace.index.registry.MODELS`), recorded in the manifest.
+    still pins). ``analyse=False`` skips the obligation register, the cross-references and the
+    sentence vectors (benchmark corpora, which are only searched). ``on_stage`` is called with
+    each finished stage's name; ``notice`` gets one-line notes (a stale lock cleared, leftovers
+    removed, a legacy index migrated). ``model_name`` is the embedding model
+    (:data:`clausetrace.index.registry.MODELS`), recorded in the manifest.
     """
     stage, note = on_stage or _ignore, notice or _ignore
     root = Path(index_dir)
@@ -82,8 +84,10 @@ def build_index(
         nodes, model = corpus_nodes(docs, max_node_words), LocalEmbedding(model_name)
         cache = EmbeddingCache(Path(cache_dir))
         embedded = _embed(nodes, cache, model, progress)
-        sentences = _embed_sentences(docs, cache, model, progress)
-        embedded += cache.misses
+        sentences = NO_SENTENCES
+        if analyse:
+            sentences = _embed_sentences(docs, cache, model, progress)
+            embedded += cache.misses
         stage("embedded")
         obligations, references = _analyse(docs) if analyse else ([], [])
         stage("analysed")
