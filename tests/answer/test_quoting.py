@@ -187,3 +187,12 @@ def test_a_sentence_close_in_meaning_is_quoted_though_it_shares_few_words(gb_ind
     assert "SMDA-266 2.1" in [c.anchor for c in ask(question, gb_index).citations]
     monkeypatch.setattr(quoting, "MEANING_WEIGHT", 0.0)
     assert "SMDA-266 2.1" not in [c.anchor for c in ask(question, gb_index).citations]
+
+
+def test_no_coverage_question_reaches_the_wan_exception(gb_index):
+    """'No mobile coverage' is the SM WAN not being available (ESL 49.8, through synonyms.toml)."""
+    answer = ask(
+        "There's no mobile coverage at my client's house. Does the supplier still have to fit a smart meter?",
+        gb_index,
+    )
+    assert not answer.refused and "ESL 49.8" in [c.anchor for c in answer.citations]

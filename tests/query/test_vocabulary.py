@@ -14,6 +14,7 @@ SYNONYMS = [
     pytest.param("What can the regulator demand?", "Authority", id="regulator"),
     pytest.param("Can my supplier take half-hourly readings?", "periods of less than one day", id="hh"),
     pytest.param("Who owns the meter? the meter owner?", "Meter Asset Provider", id="meter-owner"),
+    pytest.param("There's no mobile coverage at my house: do I still get one?", "SM WAN", id="coverage"),
 ]
 
 
