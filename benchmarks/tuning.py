@@ -16,6 +16,7 @@ TUNING = [
         "plain-tune-3.jsonl",
         "plain-tune-4.jsonl",
         "plain-tune-5.jsonl",
+        "plain-tune-6.jsonl",
     )
 ]
 FOLDS = 5
