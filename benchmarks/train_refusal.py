@@ -8,8 +8,10 @@ the product's retriever (the GB learned ranker included; each question's vector 
 adapter fitted without its fold, so dense scores are out of fold as they are for new questions);
 picks the regularisation and the threshold on out-of-fold predictions (the most unanswerable
 questions refused while at most 2% of the answerable ones are) and writes
-clausetrace/answer/refusal_model.json. Questions the hard rules decide (a named clause, an absent
-instrument) are left out of the fit.
+clausetrace/answer/refusal_model.json. The question_style feature is itself a logistic model over
+the question's vector: inside each fold it is fitted on that fold's training rows (its values on
+those rows out of their own inner folds), so no row is scored by a style model that saw it.
+Questions the hard rules decide (a named clause, an absent instrument) are left out of the fit.
 """
 
 from __future__ import annotations
