@@ -76,21 +76,24 @@ def cost(labels: np.ndarray, answer: np.ndarray) -> float:
     return wrong_answers + false_refusals if false_refusals <= MAX_FALSE_REFUSALS else 2.0 + false_refusals
 
 
-def style_fit(vectors: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    """The question-style model: a logistic regression over question vectors."""
-    return LogisticRegression(C=STYLE_C, class_weight="balanced", max_iter=3000).fit(vectors, y)
+def style_model() -> LogisticRegression:
+    """The question-style model (unfitted): a logistic regression over question vectors."""
+    return LogisticRegression(C=STYLE_C, class_weight="balanced", max_iter=3000)
 
 
-def with_style(x: np.ndarray, vectors: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray):
+def with_style(
+    x: np.ndarray, vectors: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows of train and test with question_style filled in: out of fold (inner folds) on the
     train rows, from a style model fitted on all train rows on the test rows."""
     inner = StratifiedKFold(n_splits=5, shuffle=True, random_state=1)
-    style = LogisticRegression(C=STYLE_C, class_weight="balanced", max_iter=3000)
     column = FEATURES.index("question_style")
     a, b = x[train].copy(), x[test].copy()
-    a[:, column] = cross_val_predict(style, vectors[train], y[train], cv=inner, method="predict_proba")[:, 1]
+    a[:, column] = cross_val_predict(
+        style_model(), vectors[train], y[train], cv=inner, method="predict_proba"
+    )[:, 1]
     if len(test):
-        b[:, column] = style_fit(vectors[train], y[train]).predict_proba(vectors[test])[:, 1]
+        b[:, column] = style_model().fit(vectors[train], y[train]).predict_proba(vectors[test])[:, 1]
     return a, b
 
 
@@ -129,7 +132,7 @@ def fit(x: np.ndarray, vectors: np.ndarray, y: np.ndarray) -> dict[str, object]:
     everything = np.arange(len(y))
     rows, _ = with_style(x, vectors, y, everything, everything[:0])
     final, mean, scale = scaled_fit(rows, y, c)
-    style = style_fit(vectors, y)
+    style = style_model().fit(vectors, y)
     answer = proba >= threshold
     return {
         "features": list(FEATURES),
