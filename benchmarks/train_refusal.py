@@ -144,7 +144,7 @@ def fit(x: np.ndarray, vectors: np.ndarray, y: np.ndarray) -> dict[str, object]:
         "C": c,
         "style": {
             "C": STYLE_C,
-            "coef": style.coef_[0].round(6).tolist(),
+            "coef": [round(float(c), 6) for c in style.coef_[0]],  # float32 weights, stored to 6 places
             "intercept": round(float(style.intercept_[0]), 6),
         },
         "cv": {

@@ -17,7 +17,7 @@ from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.answer.parallel import parallel_clauses
-from clausetrace.answer.refuse import DIRECT, assess
+from clausetrace.answer.refuse import DIRECT, assess, question_vector
 from clausetrace.answer.table import impact_rows, impacted_parties
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
@@ -244,7 +244,7 @@ def choose_sentences(
     obligation (a heading scores less), naming who decides when that is asked, and its clause's rank."""
     weights = term_weights(query, index)
     norm = math.sqrt(math.fsum(weights.values()) or 1.0) * math.sqrt(MEAN_WEIGHT)
-    vector = index.embed_model.question_vector(query.search_text)
+    vector = question_vector(query, index)
     scored = []
     for rank, hit in enumerate(hits):
         doc = index.documents[hit.clause.doc_id]

@@ -187,8 +187,9 @@ class ClauseIndex:
         return self.documents[clause.doc_id].extracted(clause.start, clause.end)
 
     def warm(self) -> ClauseIndex:
-        """Load everything a question or a trace needs now (model, FAISS, BM25, graph), not later."""
-        _ = (self.embed_model.model, self.vector_index, self.bm25, self.graph)
+        """Load everything a question or a trace needs now (model, FAISS, BM25, sentence vectors,
+        graph), not later."""
+        _ = (self.embed_model.model, self.vector_index, self.bm25, self.sentence_vectors, self.graph)
         return self
 
     def close(self) -> None:
