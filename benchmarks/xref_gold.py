@@ -9,6 +9,14 @@ Every passage of the ObliQA corpus is a clause; ``document_references`` reads it
 number, else its nearest enclosing level). Precision and recall of (source passage -> target
 passage) pairs per reference type (Internal, External, Outsource), over the 1,104 passages the gold
 file annotates (it does not annotate the others, so predictions there cannot be judged).
+
+The gold file does not record every reference a passage makes (ranges are annotated by their
+endpoints, "this Rule" and list items are often left out), so ``xref_adjudicated.csv`` holds a hand
+review of each predicted Internal pair that is not in the gold (source UUID, target UUID, label:
+correct, correct-range-member, correct-borderline or wrong-target; our judgement, no ObliQA text).
+The adjudicated precision counts gold matches plus pairs judged correct, over the pairs judged;
+the strict figure counts the borderline ones as wrong. A predicted pair the review has not seen is
+reported as unjudged.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +41,8 @@ from clausetrace.trace.references import document_references  # noqa: E402
 from clausetrace.trace.rulebook import passage_key, resolve_rule  # noqa: E402
 
 DEFAULT_XREF = REPO.parent / "shared" / "bench" / "obliqa-xref"
+ADJUDICATED = Path(__file__).with_name("xref_adjudicated.csv")
+JUDGED_CORRECT = {"correct", "correct-range-member", "correct-borderline"}
 TYPES = ("Internal", "External", "Outsource")
 Pair = tuple[str, str]  # (source passage UUID, target passage UUID)
 
@@ -46,6 +57,12 @@ class TypeScore(BaseModel):
     correct: int
     precision: float
     recall: float
+    judged: int = Field(0, description="Predicted pairs outside the gold that the hand review labels")
+    judged_correct: int = Field(0, description="Of those, labelled a correct reference")
+    borderline: int = Field(0, description="Of those, labelled correct but borderline")
+    unjudged: int = Field(0, description="Predicted pairs outside the gold that the review has not seen")
+    adjudicated_precision: float | None = Field(None, description="(correct + judged correct) / judged pairs")
+    adjudicated_precision_strict: float | None = Field(None, description="The same, borderline counted wrong")
 
 
 class XrefReport(BaseModel):
@@ -134,10 +151,40 @@ def load_gold(xref: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(rows))
 
 
+def load_adjudicated(path: Path = ADJUDICATED) -> dict[Pair, str]:
+    """The hand review of predicted pairs outside the gold: (source, target) -> label."""
+    with path.open(encoding="utf-8", newline="") as rows:
+        return {(r["SourceID"], r["TargetID"]): r["Label"] for r in csv.DictReader(rows)}
+
+
+def adjudicate(mine: set[Pair], gold: set[Pair], labels: Mapping[Pair, str]) -> dict[str, Any]:
+    """Adjudicated precision of one type's predictions: gold matches plus pairs the review judged
+    correct, over the pairs that are in the gold or judged."""
+    outside = mine - gold
+    seen = [labels[p] for p in outside if p in labels]
+    right = sum(label in JUDGED_CORRECT for label in seen)
+    borderline = seen.count("correct-borderline")
+    judged_total = len(mine & gold) + len(seen)
+    if not seen or not judged_total:
+        return {"unjudged": len(outside) - len(seen)}
+    return {
+        "judged": len(seen),
+        "judged_correct": right,
+        "borderline": borderline,
+        "unjudged": len(outside) - len(seen),
+        "adjudicated_precision": round((len(mine & gold) + right) / judged_total, 4),
+        "adjudicated_precision_strict": round((len(mine & gold) + right - borderline) / judged_total, 4),
+    }
+
+
 def score_types(
-    predicted: Iterable[Pair], gold_rows: list[dict[str, str]], document_of: Mapping[str, int]
+    predicted: Iterable[Pair],
+    gold_rows: list[dict[str, str]],
+    document_of: Mapping[str, int],
+    labels: Mapping[Pair, str] | None = None,
 ) -> list[TypeScore]:
-    """Per-type precision and recall over the gold file's annotated source passages."""
+    """Per-type precision and recall over the gold file's annotated source passages (with the
+    adjudicated precision where ``labels``, a hand review of pairs outside the gold, is given)."""
     annotated = {r["SourceID"] for r in gold_rows}
     preds = [p for p in predicted if p[0] in annotated]
     scores = []
@@ -158,12 +205,13 @@ def score_types(
                 correct=correct,
                 precision=round(correct / len(mine), 4) if mine else 0.0,
                 recall=round(correct / len(gold), 4) if gold else 0.0,
+                **(adjudicate(mine, gold, labels) if labels is not None else {}),
             )
         )
     return scores
 
 
-def run(data: Path, xref: Path, grammar: str) -> XrefReport:
+def run(data: Path, xref: Path, grammar: str, adjudicated: Path | None = ADJUDICATED) -> XrefReport:
     """Extract, resolve and score."""
     started = time.perf_counter()
     passages = load_passages(data)
@@ -176,7 +224,12 @@ def run(data: Path, xref: Path, grammar: str) -> XrefReport:
         annotated_sources=len({r["SourceID"] for r in rows}),
         references_found=found,
         resolved=len(predicted),
-        types=score_types(predicted, rows, {p.uid: p.document_id for p in passages}),
+        types=score_types(
+            predicted,
+            rows,
+            {p.uid: p.document_id for p in passages},
+            load_adjudicated(adjudicated) if adjudicated and adjudicated.exists() else None,
+        ),
         seconds=round(time.perf_counter() - started, 1),
         machine=describe(),
     )
@@ -201,6 +254,13 @@ def main(argv: list[str] | None = None) -> None:
             f"{t.type:<10} {t.gold:>5} {t.gold_in_corpus:>9} {t.predicted:>5} {t.correct:>7} "
             f"{t.precision:>6.3f} {t.recall:>6.3f}"
         )
+        if t.adjudicated_precision is not None:
+            print(
+                f"{'':<10} adjudicated P {t.adjudicated_precision:.3f}"
+                f" (strict {t.adjudicated_precision_strict:.3f}):"
+                f" {t.judged} pairs outside the gold reviewed by hand, {t.judged_correct} correct"
+                f" ({t.borderline} borderline), {t.unjudged} unreviewed"
+            )
     print(f"{report.seconds} s on {report.machine}")
 
 
