@@ -45,12 +45,6 @@ class Settings(BaseSettings):
     ranker: str = Field(
         default="gb-lambdarank", description="Learned ranker over the fused clauses ('' = none)"
     )
-    min_dense_score: float = Field(
-        default=0.40, description="Refuse when the best cosine similarity is below this"
-    )
-    min_term_coverage: float = Field(
-        default=0.5, description="Refuse when the top clauses share less of the question's key terms"
-    )
     max_sentences: int = Field(
         default=5, description="Quoted sentences (and clauses cited) per answer at most"
     )

@@ -16,6 +16,7 @@ from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence
+from clausetrace.answer.overview import outline
 from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess, question_vector
 from clausetrace.answer.table import impact_rows, impacted_parties
@@ -118,6 +119,9 @@ def _compose(
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
     chosen = primary_first(chosen, index)
+    chosen = outline(
+        query, hits, chosen, index, lambda pool, n, cut: choose_sentences(query, pool, index, n, cut)
+    )
     chosen += [(h, _best_span(query, h, index)) for h in more_parties(query, hits, _keys(chosen), index)]
     chosen += impact_rows(query, hits, chosen, index)
     quoted = [h for h, _ in chosen]

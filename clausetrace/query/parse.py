@@ -17,7 +17,7 @@ from clausetrace.index.store import ClauseIndex
 from clausetrace.models import Definition
 from clausetrace.query.mentions import mentioned_anchors, named_instruments, source_instruments, source_titles
 from clausetrace.query.vocabulary import acronym_expansions, build_thesaurus
-from clausetrace.register.parties import LICENSEE, PARTY_RE, normalise_party
+from clausetrace.register.parties import LICENSEE, PARTY_ALT, PARTY_RE, normalise_party
 from clausetrace.text import content_terms
 
 Intent = Literal["change", "exception", "definition", "who", "may", "when", "impact", "list", "what"]
@@ -78,6 +78,17 @@ POWER_CUE = re.compile(  # who-questions about a decision, not a duty: 'who deci
     r"move|push\w* back|extend\w*|permission|waive\w*|relax\w*|lower\w*|agree\w*|appoint\w*)\b",
     re.I,
 )
+OVERVIEW_CUE = re.compile(  # 'give me an overview', 'walk me through', 'in broad terms': a unit's outline
+    r"\b(overview|rundown|run-down|walk (?:me |us )?through|in a nutshell|in short|"
+    r"in broad (?:terms|strokes)|broadly|big picture|overall picture|the gist|summar(?:y|ise|ize)|sum up|"
+    r"short version|quick map|outline|high[- ]level)\b",
+    re.I,
+)
+DUTIES_OF_RE = re.compile(  # 'the DCC's obligations', "a supplier's duties"
+    rf"\b(?:{PARTY_ALT})(?=[’']s\s+(?:own\s+|main\s+|key\s+)?(?:obligations?|dut(?:y|ies)|responsibilit\w+|"
+    r"jobs?|roles?|requirements?)\b)",
+    re.I,
+)
 IMPACT_CUE = re.compile(r"\b(affect\w*|impact\w*|consequences?)\b", re.I)
 NON_COMPLIANCE_CUE = re.compile(  # 'if our meters don't meet SMETS', 'turn out not to conform', 'aren't met'
     r"\b(non-?complian\w*|non-?conform\w*|not\s+(?:to\s+)?(?:compl|conform)\w*|"
@@ -134,6 +145,7 @@ class Query:
     asks_definition: bool = False
     asks_power: bool = False  # a who-question about who decides, directs or consents
     asks_impact: bool = False  # who is affected, or what follows from non-compliance
+    asks_overview: bool = False  # an overview of a condition, part or section
     definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
@@ -154,6 +166,8 @@ class Query:
             parts.append("asks who decides")
         if self.asks_impact:
             parts.append("asks who is impacted")
+        if self.asks_overview:
+            parts.append("asks for an overview")
         text = ", ".join(parts)
         return text + (f"; expanded: {'; '.join(self.expansions)}" if self.expansions else "")
 
@@ -177,8 +191,9 @@ def intent_of(text: str) -> Intent:
 
 
 def named_party(text: str) -> str | None:
-    """The first party a text names, canonical; 'the licensee' alone names no one in particular."""
-    for m in PARTY_RE.finditer(text):
+    """The first party a text names, canonical; 'the licensee' alone names no one in particular.
+    A possessive names the party when duties follow ('the DCC's obligations')."""
+    for m in sorted([*PARTY_RE.finditer(text), *DUTIES_OF_RE.finditer(text)], key=lambda m: m.start()):
         party = normalise_party(m.group(), "")
         if party != LICENSEE:
             return party
@@ -223,6 +238,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         asks_definition=asks_definition,
         asks_power=intent == "who" and bool(POWER_CUE.search(cleaned)),
         asks_impact=bool(IMPACT_CUE.search(cleaned) or NON_COMPLIANCE_CUE.search(cleaned)),
+        asks_overview=bool(OVERVIEW_CUE.search(cleaned)),
         definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),

@@ -133,3 +133,31 @@ def test_query_knows_a_question_about_who_is_impacted(gb_index, question, asks_i
     query = parse_query(question, gb_index)
     assert query.asks_impact is asks_impact
     assert ("asks who is impacted" in query.describe()) is asks_impact
+
+
+@pytest.mark.parametrize(
+    ("question", "party"),
+    [
+        ("List the DCC's obligations", "DCC"),
+        ("What are a supplier's duties on in-home displays?", "Supplier"),
+        ("Is the DCC's Communications System part of the smart metering system?", None),
+        ("What is the Authority's role in derogations?", "Authority"),
+    ],
+)
+def test_a_possessive_names_the_party_only_when_its_duties_follow(gb_index, question, party):
+    assert parse_query(question, gb_index).party == party
+
+
+@pytest.mark.parametrize(
+    ("question", "overview"),
+    [
+        ("Give me an overview of the installation code conditions", True),
+        ("In broad terms, what does the licence expect on security?", True),
+        ("Walk me through the batched certificate process", True),
+        ("When must the annual report be sent?", False),
+    ],
+)
+def test_overview_questions_are_marked(gb_index, question, overview):
+    query = parse_query(question, gb_index)
+    assert query.asks_overview is overview
+    assert ("asks for an overview" in query.describe()) is overview
