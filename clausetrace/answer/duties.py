@@ -8,6 +8,7 @@ instrument the guidance quotes ('GSL 42.1, as quoted in SMDA-266 2.3').
 from __future__ import annotations
 
 from clausetrace.answer.models import Citation, Duty
+from clausetrace.answer.register_list import owed_by
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, Obligation
 from clausetrace.query import Query
@@ -20,14 +21,19 @@ MATCH_SHARE = 0.5  # share of the question's distinctive terms a duty must state
 
 def duties_of(query: Query, citations: list[Citation], index: ClauseIndex) -> list[Duty]:
     """Duties of the cited clauses that match the question (all of them if none does), one per
-    (party, action, clause), in citation order."""
+    (party, action, clause), in citation order; for a list question naming a party, that party's."""
     found: dict[tuple[str, str, str], Duty] = {}
     for citation in citations:
         for obligation in index.obligations_of(citation.key):
             duty = _duty(obligation, citation.n, index)
             found.setdefault((duty.party, duty.action, duty.anchor), duty)
-    matching = [d for d in found.values() if matches(query, d.action)]
-    return matching or list(found.values())
+    duties = list(found.values())
+    if query.intent == "list" and query.party:  # 'list the DCC's obligations': every one of the DCC's
+        owed = [d for d in duties if owed_by(d.party, query.party)]
+        if owed:
+            return owed
+    matching = [d for d in duties if matches(query, d.action)]
+    return matching or duties
 
 
 def matches(query: Query, action: str) -> bool:

@@ -19,6 +19,7 @@ from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.answer.overview import outline
 from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess, question_vector
+from clausetrace.answer.register_list import count_note, owed_by, register_duties
 from clausetrace.answer.table import impact_rows, impacted_parties
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
@@ -119,6 +120,9 @@ def _compose(
         related = [citation(i + 1, h, index) for i, h in enumerate(hits[:3])]
         return Answer(question=question, refused=True, reason=reason, possibly_related=related)
     chosen = primary_first(chosen, index)
+    listed = register_duties(query, index)
+    if listed:  # quote the listed party's own clauses, not its neighbours'
+        chosen = [item for item in chosen if _owes(query.party or "", item[0], index)] or chosen
     chosen = outline(
         query, hits, chosen, index, lambda pool, n, cut: choose_sentences(query, pool, index, n, cut)
     )
@@ -133,6 +137,8 @@ def _compose(
     ] + chosen
     items = [pinpoint(query, hit, span, index) for hit, span in chosen]
     cited_hits = [h for (hit, _), item in zip(chosen, items, strict=True) for h in _with_item(hit, item)]
+    listed_keys = dict.fromkeys(f"{o.anchor}@{o.version}" for o in listed)
+    cited_hits += [Hit(clause=index.clauses[key], score=0.0, via="register") for key in listed_keys]
     by_key = {h.clause.key: h for h in hits} | {h.clause.key: h for h in cited_hits}
     cited = list(dict.fromkeys(h.clause.key for h in cited_hits))
     citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
@@ -154,9 +160,16 @@ def _compose(
         impacted=impacted,
         duties=duties_of(query, citations, index),
         cross_references=cross_references(citations, index),
-        notes=notes(citations, index) + _uncertain(confidence, missing),
+        notes=notes(citations, index)
+        + ([count_note(query.party or "", listed)] if listed else [])
+        + _uncertain(confidence, missing),
         confidence=confidence,
     )
+
+
+def _owes(party: str, hit: Hit, index: ClauseIndex) -> bool:
+    """True when a clause states a duty of the party."""
+    return any(owed_by(p, party) for p in index.parties_of(hit.clause.key))
 
 
 def _deciders(query: Query, sentences: list[AnswerSentence]) -> list[str]:
