@@ -21,6 +21,7 @@ from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess, question_vector
 from clausetrace.answer.register_list import count_note, owed_by, register_duties
 from clausetrace.answer.table import impact_rows, impacted_parties
+from clausetrace.answer.units import units_listing, units_sentence
 from clausetrace.errors import NoVersionHeldError
 from clausetrace.index import ClauseIndex
 from clausetrace.index.sentences import Span, sentence_spans
@@ -139,11 +140,14 @@ def _compose(
     cited_hits = [h for (hit, _), item in zip(chosen, items, strict=True) for h in _with_item(hit, item)]
     listed_keys = dict.fromkeys(f"{o.anchor}@{o.version}" for o in listed)
     cited_hits += [Hit(clause=index.clauses[key], score=0.0, via="register") for key in listed_keys]
+    units = units_listing(query, index)
+    cited_hits += [Hit(clause=u.paragraphs[0], score=0.0, via="units") for u in units]
     by_key = {h.clause.key: h for h in hits} | {h.clause.key: h for h in cited_hits}
     cited = list(dict.fromkeys(h.clause.key for h in cited_hits))
     citations = [citation(i + 1, by_key[key], index) for i, key in enumerate(cited)]
     number = {c.key: c.n for c in citations}
-    sentences = [
+    sentences = [units_sentence(units, number)] if units else []
+    sentences += [
         sentence(_with_item(hit, item), span, number, index)
         for (hit, span), item in zip(chosen, items, strict=True)
     ]

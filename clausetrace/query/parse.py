@@ -89,6 +89,11 @@ DUTIES_OF_RE = re.compile(  # 'the DCC's obligations', "a supplier's duties"
     r"jobs?|roles?|requirements?)\b)",
     re.I,
 )
+UNITS_CUE = re.compile(  # 'which conditions deal with ...': a list of conditions or documents
+    r"\b(?:which|what)\s+(?:(?:standard|licence|smart\s+metering|other|of\s+the)\s+)*"
+    r"(?:conditions|documents|sections|parts|appendices|instruments)\b",
+    re.I,
+)
 IMPACT_CUE = re.compile(r"\b(affect\w*|impact\w*|consequences?)\b", re.I)
 NON_COMPLIANCE_CUE = re.compile(  # 'if our meters don't meet SMETS', 'turn out not to conform', 'aren't met'
     r"\b(non-?complian\w*|non-?conform\w*|not\s+(?:to\s+)?(?:compl|conform)\w*|"
@@ -146,6 +151,7 @@ class Query:
     asks_power: bool = False  # a who-question about who decides, directs or consents
     asks_impact: bool = False  # who is affected, or what follows from non-compliance
     asks_overview: bool = False  # an overview of a condition, part or section
+    asks_units: bool = False  # which conditions or documents deal with a topic
     definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
@@ -168,6 +174,8 @@ class Query:
             parts.append("asks who is impacted")
         if self.asks_overview:
             parts.append("asks for an overview")
+        if self.asks_units:
+            parts.append("asks which documents")
         text = ", ".join(parts)
         return text + (f"; expanded: {'; '.join(self.expansions)}" if self.expansions else "")
 
@@ -239,6 +247,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         asks_power=intent == "who" and bool(POWER_CUE.search(cleaned)),
         asks_impact=bool(IMPACT_CUE.search(cleaned) or NON_COMPLIANCE_CUE.search(cleaned)),
         asks_overview=bool(OVERVIEW_CUE.search(cleaned)),
+        asks_units=bool(UNITS_CUE.search(cleaned)),
         definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),

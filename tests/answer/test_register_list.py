@@ -39,4 +39,5 @@ def test_a_topic_narrows_the_list_to_duties_that_state_it(gb_index) -> None:
 
 
 def test_a_list_question_naming_no_party_is_not_a_register_list(gb_index) -> None:
-    assert register_duties(parse_query("Which conditions deal with in-home displays?", gb_index), gb_index) == []
+    query = parse_query("Which conditions deal with in-home displays?", gb_index)
+    assert register_duties(query, gb_index) == []
