@@ -81,7 +81,8 @@ POWER_CUE = re.compile(  # who-questions about a decision, not a duty: 'who deci
 OVERVIEW_CUE = re.compile(  # 'give me an overview', 'walk me through', 'in broad terms': a unit's outline
     r"\b(overview|rundown|run-down|walk (?:me |us )?through|in a nutshell|in short|"
     r"in broad (?:terms|strokes)|broadly|big picture|overall picture|the gist|summar(?:y|ise|ize)|sum up|"
-    r"short version|quick map|outline|high[- ]level)\b",
+    r"short version|quick map|outline|high[- ]level|what happens (?:to|when|if|after)|"
+    r"how does\b[^?]{0,60}\bwork)\b",
     re.I,
 )
 DUTIES_OF_RE = re.compile(  # 'the DCC's obligations', "a supplier's duties"

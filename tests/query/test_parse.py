@@ -154,6 +154,8 @@ def test_a_possessive_names_the_party_only_when_its_duties_follow(gb_index, ques
         ("Give me an overview of the installation code conditions", True),
         ("In broad terms, what does the licence expect on security?", True),
         ("Walk me through the batched certificate process", True),
+        ("What happens to the meter when a customer switches supplier?", True),
+        ("How does the post-2020 installation target framework work?", True),
         ("When must the annual report be sent?", False),
     ],
 )
