@@ -120,19 +120,39 @@ def test_query_knows_a_question_about_who_decides(gb_index, question, asks_power
     assert ("asks who decides" in query.describe()) is asks_power
 
 
+FLAG_SAID = {
+    "asks_impact": "asks who is impacted",
+    "asks_overview": "asks for an overview",
+    "asks_units": "asks which documents",
+}
+
+
 @pytest.mark.parametrize(
-    ("question", "asks_impact"),
+    ("question", "flag", "expected"),
     [
-        ("Who is affected if our meters don't meet SMETS?", True),
-        ("What happens to customers if devices turn out not to conform to the GBCS?", True),
-        ("Who suffers when the rules aren't met?", True),
-        ("Who must keep evidence of interoperability testing?", False),
+        ("Who is affected if our meters don't meet SMETS?", "asks_impact", True),
+        (
+            "What happens to customers if devices turn out not to conform to the GBCS?",
+            "asks_impact",
+            True,
+        ),
+        ("Who suffers when the rules aren't met?", "asks_impact", True),
+        ("Who must keep evidence of interoperability testing?", "asks_impact", False),
+        ("Give me an overview of the installation code conditions", "asks_overview", True),
+        ("In broad terms, what does the licence expect on security?", "asks_overview", True),
+        ("Walk me through the batched certificate process", "asks_overview", True),
+        ("What happens to the meter when a customer switches?", "asks_overview", True),
+        ("How does the post-2020 target framework work?", "asks_overview", True),
+        ("When must the annual report be sent?", "asks_overview", False),
+        ("Which conditions deal with in-home displays?", "asks_units", True),
+        ("Which documents cover certificate requests?", "asks_units", True),
+        ("Which supplier must provide the display?", "asks_units", False),
     ],
 )
-def test_query_knows_a_question_about_who_is_impacted(gb_index, question, asks_impact):
+def test_query_marks_impact_overview_and_which_documents_questions(gb_index, question, flag, expected):
     query = parse_query(question, gb_index)
-    assert query.asks_impact is asks_impact
-    assert ("asks who is impacted" in query.describe()) is asks_impact
+    assert getattr(query, flag) is expected
+    assert (FLAG_SAID[flag] in query.describe()) is expected
 
 
 @pytest.mark.parametrize(
@@ -146,20 +166,3 @@ def test_query_knows_a_question_about_who_is_impacted(gb_index, question, asks_i
 )
 def test_a_possessive_names_the_party_only_when_its_duties_follow(gb_index, question, party):
     assert parse_query(question, gb_index).party == party
-
-
-@pytest.mark.parametrize(
-    ("question", "overview"),
-    [
-        ("Give me an overview of the installation code conditions", True),
-        ("In broad terms, what does the licence expect on security?", True),
-        ("Walk me through the batched certificate process", True),
-        ("What happens to the meter when a customer switches supplier?", True),
-        ("How does the post-2020 installation target framework work?", True),
-        ("When must the annual report be sent?", False),
-    ],
-)
-def test_overview_questions_are_marked(gb_index, question, overview):
-    query = parse_query(question, gb_index)
-    assert query.asks_overview is overview
-    assert ("asks for an overview" in query.describe()) is overview
