@@ -11,12 +11,13 @@ from clausetrace.answer.models import Citation, Duty
 from clausetrace.answer.register_list import owed_by
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, Obligation
-from clausetrace.query import Query
+from clausetrace.query import Query, acronym_expansions
 from clausetrace.retrieve import Hit
 from clausetrace.text import content_terms
 
 PARTY_INTENTS = ("who", "may", "list")
 MATCH_SHARE = 0.5  # share of the question's distinctive terms a duty must state to answer it
+SAME_DUTY = 0.5  # term overlap (Jaccard) of two actions that state the same duty
 
 
 def duties_of(query: Query, citations: list[Citation], index: ClauseIndex) -> list[Duty]:
@@ -37,14 +38,16 @@ def duties_of(query: Query, citations: list[Citation], index: ClauseIndex) -> li
 
 
 def matches(query: Query, action: str) -> bool:
-    """True when an action states most of the question's distinctive terms."""
+    """True when an action states most of the question's distinctive terms (acronyms spelt out)."""
     terms = query.distinctive or query.terms
-    return bool(terms) and len(terms & content_terms(action)) >= MATCH_SHARE * len(terms)
+    return bool(terms) and len(terms & duty_terms(action)) >= MATCH_SHARE * len(terms)
 
 
 def more_parties(query: Query, hits: list[Hit], cited: set[str], index: ClauseIndex) -> list[Hit]:
     """For who / may / list questions: retrieved clauses not yet cited whose register duties match
-    the question and name a party the cited clauses do not."""
+    the question and name a party the cited clauses do not; then the clauses anywhere in the
+    register that put the same duty on another party (the DCC Licence's 'be a party to the SEC'
+    beside the supply licences')."""
     if query.intent not in PARTY_INTENTS:
         return []
     named = {p for key in cited for p in index.parties_of(key)}
@@ -56,7 +59,30 @@ def more_parties(query: Query, hits: list[Hit], cited: set[str], index: ClauseIn
         if parties - named:
             extra.append(hit)
             named |= parties
+    asked = [
+        duty_terms(o.action)
+        for key in cited | {h.clause.key for h in extra}
+        for o in index.obligations_of(key)
+        if matches(query, o.action)
+    ]
+    for obligation in index.obligations if asked else []:
+        key = f"{obligation.anchor}@{obligation.version}"
+        clause = index.clauses.get(key)
+        if obligation.party in named or clause is None or not index.is_latest(clause):
+            continue
+        if max(_jaccard(duty_terms(obligation.action), terms) for terms in asked) >= SAME_DUTY:
+            extra.append(Hit(clause=clause, score=0.0, via="same-duty"))
+            named.add(obligation.party)
     return extra
+
+
+def duty_terms(action: str) -> frozenset[str]:
+    """Content terms of a duty's action, acronyms with their long forms ('SEC' and 'Smart Energy Code')."""
+    return frozenset(content_terms(" ".join((action, *acronym_expansions(action)))))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def smallest_clause(obligation: Obligation, index: ClauseIndex) -> Clause | None:

@@ -21,6 +21,15 @@ def test_accession_names_electricity_and_gas_suppliers_with_the_quoted_licence(g
     )
 
 
+def test_the_same_duty_on_another_party_anywhere_in_the_register_completes_a_who_answer(gb_index):
+    """The DCC's duty to be a party to the SEC (DCC Licence 22.2, quoted in SMDA-266 2.4) is not
+    among the retrieved clauses; it is the supply licences' duty put on the DCC ('SEC' spelt out)."""
+    answer = ask("Who must accede to the Smart Energy Code?", gb_index)
+    assert {"Electricity Supplier", "Gas Supplier", "DCC"} <= set(answer.parties)
+    dcc = [d for d in answer.duties if d.party == "DCC"]
+    assert any(d.secondary and d.quoted_from == "DCCL 22.2" and d.anchor == "SMDA-266 2.4" for d in dcc)
+
+
 def test_duty_points_at_the_smallest_clause(gb_index):
     """The clause found holds the sentence, and none of its sub-clauses does."""
     resolved = [(o, smallest_clause(o, gb_index)) for o in gb_index.obligations]
