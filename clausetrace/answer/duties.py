@@ -7,6 +7,8 @@ instrument the guidance quotes ('GSL 42.1, as quoted in SMDA-266 2.3').
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from clausetrace.answer.models import Citation, Duty
 from clausetrace.answer.register_list import owed_by
 from clausetrace.index import ClauseIndex
@@ -76,6 +78,7 @@ def more_parties(query: Query, hits: list[Hit], cited: set[str], index: ClauseIn
     return extra
 
 
+@lru_cache(maxsize=4096)  # one entry per action of the register and the actions asked about
 def duty_terms(action: str) -> frozenset[str]:
     """Content terms of a duty's action, acronyms with their long forms ('SEC' and 'Smart Energy Code')."""
     return frozenset(content_terms(" ".join((action, *acronym_expansions(action)))))

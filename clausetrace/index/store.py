@@ -257,9 +257,16 @@ class ClauseIndex:
     def has_anchor(self, anchor: str) -> bool:
         """True when the anchor, a clause inside it ('ESL 39' -> 'ESL 39.1') or the document it
         names ('SEC-M') is indexed."""
-        if anchor in self.by_anchor or any(a.startswith(anchor + ".") for a in self.by_anchor):
-            return True
-        return " " not in anchor and any(c.prefix == anchor for c in self.clauses.values())
+        return anchor in self.by_anchor or anchor in self._anchor_heads
+
+    @functools.cached_property
+    def _anchor_heads(self) -> frozenset[str]:
+        """Every document prefix and every dotted head of an indexed anchor ('ESL 39', 'SEC-M 2.3')."""
+        heads = {c.prefix for c in self.clauses.values()}
+        for anchor in self.by_anchor:
+            parts = anchor.split(".")
+            heads.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        return frozenset(heads)
 
     def rarity(self, term: str) -> float:
         """Inverse clause frequency of a stemmed term (-log of its share; a term never seen counts
