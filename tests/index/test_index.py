@@ -96,3 +96,19 @@ def test_missing_and_mismatched_indexes_are_refused(gb_index_dir, tmp_path):
     manifest.write_text(json.dumps(data))
     with pytest.raises(IndexMismatchError, match="format 99"):
         read_manifest(folder)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "held"),
+    [
+        ("ESL 39.15", True),  # a clause
+        ("ESL 39", True),  # the condition its clauses are numbered under
+        ("SEC-M 2.3.1", True),  # a head Appendix M never prints, above 2.3.1.1
+        ("SEC-M", True),  # a document prefix
+        ("ESL 3", False),  # 'ESL 39' does not hold 'ESL 3'
+        ("GSL 42.1", False),  # quoted in SMDA-266, not indexed
+        ("SEC", False),
+    ],
+)
+def test_has_anchor_knows_clauses_their_heads_and_document_prefixes(gb_index, anchor, held):
+    assert gb_index.has_anchor(anchor) is held
