@@ -165,7 +165,7 @@ def _compose(
         duties=duties_of(query, citations, index),
         cross_references=cross_references(citations, index),
         notes=notes(citations, index)
-        + ([count_note(query.party or "", listed)] if listed else [])
+        + ([count_note(query.party or "", listed, index)] if listed else [])
         + _uncertain(confidence, missing),
         confidence=confidence,
     )

@@ -43,10 +43,14 @@ def register_duties(query: Query, index: ClauseIndex) -> list[Obligation]:
     return found
 
 
-def count_note(party: str, duties: list[Obligation]) -> str:
-    """'The register holds 3 duties of the DCC in the latest documents: SEC-M 2, SMDA-266 1 (as quoted).'"""
-    per = Counter(d.prefix for d in duties)
-    quoted = {d.prefix for d in duties if d.secondary}
-    parts = ", ".join(f"{p} {n}" + (" (as quoted)" if p in quoted else "") for p, n in per.items())
+def count_note(party: str, duties: list[Obligation], index: ClauseIndex) -> str:
+    """'The register holds 3 duties of the DCC in the latest documents: SEC-M: 2, SMDA-266: 1 (as quoted).'"""
+    label = {}
+    for d in duties:
+        source = index.documents[d.doc_id].source
+        label[d.doc_id] = f"{source.prefix} {source.condition}" if source.condition else source.prefix
+    per = Counter(label[d.doc_id] for d in duties)
+    quoted = {label[d.doc_id] for d in duties if d.secondary}
+    parts = ", ".join(f"{doc}: {n}" + (" (as quoted)" if doc in quoted else "") for doc, n in per.items())
     noun = "duty" if len(duties) == 1 else "duties"
     return f"The register holds {len(duties)} {noun} of the {party} in the latest documents: {parts}."

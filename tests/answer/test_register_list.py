@@ -41,3 +41,13 @@ def test_a_topic_narrows_the_list_to_duties_that_state_it(gb_index) -> None:
 def test_a_list_question_naming_no_party_is_not_a_register_list(gb_index) -> None:
     query = parse_query("Which conditions deal with in-home displays?", gb_index)
     assert register_duties(query, gb_index) == []
+
+
+def test_the_count_names_each_condition_not_just_the_licence(gb_index) -> None:
+    answer = ask("List the obligations of the Secretary of State", gb_index)
+    note = next(n for n in answer.notes if n.startswith("The register holds"))
+    expected = _latest_duties_of(gb_index, "Secretary of State")
+    assert f"holds {len(expected)} dut" in note
+    for o in expected:
+        condition = gb_index.documents[o.doc_id].source.condition
+        assert f"{o.prefix} {condition}: " in note
