@@ -55,6 +55,11 @@ class Source(BaseModel):
         """What versions share: 'ESL 39' for a licence condition, else prefix and title."""
         return f"{self.prefix} {self.condition}" if self.condition else f"{self.prefix} {self.title}"
 
+    @property
+    def label(self) -> str:
+        """How an answer names the document: 'ESL 40' for a licence condition, else its prefix ('SEC-M')."""
+        return f"{self.prefix} {self.condition}" if self.condition else self.prefix
+
 
 @dataclass(frozen=True, slots=True)
 class Page:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from clausetrace.answer.models import Citation, Duty
-from clausetrace.answer.register_list import owed_by
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Clause, Obligation
 from clausetrace.query import Query, acronym_expansions
+from clausetrace.register.parties import owed_by
 from clausetrace.retrieve import Hit
 from clausetrace.text import content_terms
 

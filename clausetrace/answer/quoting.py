@@ -19,7 +19,7 @@ from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.answer.overview import outline
 from clausetrace.answer.parallel import parallel_clauses
 from clausetrace.answer.refuse import DIRECT, assess, question_vector
-from clausetrace.answer.register_list import count_note, owed_by, register_duties
+from clausetrace.answer.register_list import count_note, register_duties
 from clausetrace.answer.table import impact_rows, impacted_parties
 from clausetrace.answer.units import units_listing, units_sentence
 from clausetrace.errors import NoVersionHeldError
@@ -27,7 +27,7 @@ from clausetrace.index import ClauseIndex
 from clausetrace.index.sentences import Span, sentence_spans
 from clausetrace.models import Clause
 from clausetrace.query import Query, parse_query
-from clausetrace.register.parties import DECIDERS, PARTY_RE, normalise_party
+from clausetrace.register.parties import DECIDERS, PARTY_RE, normalise_party, owed_by
 from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
 from clausetrace.text import content_terms, is_obligation

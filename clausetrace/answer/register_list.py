@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from clausetrace.answer.duties import duty_terms
 from clausetrace.index import ClauseIndex
 from clausetrace.models import Obligation
 from clausetrace.query import Query
+from clausetrace.register.parties import owed_by
 from clausetrace.text import content_terms
 
 GENERIC = content_terms(  # words of the request itself, not of its topic
@@ -17,13 +19,6 @@ GENERIC = content_terms(  # words of the request itself, not of its topic
     "requirements requirement things have has does what are main key own"
 )
 TOPIC_SHARE = 0.5  # of the question's topic terms a duty's action must state
-
-
-def owed_by(owner: str, party: str) -> bool:
-    """True when a duty's party is the named party or a kind of it ('Gas Supplier' for 'Supplier';
-    'DCC Gateway Connection User' is not the DCC)."""
-    owner, party = owner.lower(), party.lower()
-    return owner == party or owner.endswith(" " + party)
 
 
 def register_duties(query: Query, index: ClauseIndex) -> list[Obligation]:
@@ -37,7 +32,7 @@ def register_duties(query: Query, index: ClauseIndex) -> list[Obligation]:
         clause = index.clauses.get(f"{obligation.anchor}@{obligation.version}")
         if clause is None or not index.is_latest(clause) or not owed_by(obligation.party, query.party):
             continue
-        if topic and len(topic & content_terms(obligation.action)) < TOPIC_SHARE * len(topic):
+        if topic and len(topic & duty_terms(obligation.action)) < TOPIC_SHARE * len(topic):
             continue
         found.append(obligation)
     return found
@@ -45,12 +40,8 @@ def register_duties(query: Query, index: ClauseIndex) -> list[Obligation]:
 
 def count_note(party: str, duties: list[Obligation], index: ClauseIndex) -> str:
     """'The register holds 3 duties of the DCC in the latest documents: SEC-M: 2, SMDA-266: 1 (as quoted).'"""
-    label = {}
-    for d in duties:
-        source = index.documents[d.doc_id].source
-        label[d.doc_id] = f"{source.prefix} {source.condition}" if source.condition else source.prefix
-    per = Counter(label[d.doc_id] for d in duties)
-    quoted = {label[d.doc_id] for d in duties if d.secondary}
+    per = Counter(index.documents[d.doc_id].source.label for d in duties)
+    quoted = {index.documents[d.doc_id].source.label for d in duties if d.secondary}
     parts = ", ".join(f"{doc}: {n}" + (" (as quoted)" if doc in quoted else "") for doc, n in per.items())
     noun = "duty" if len(duties) == 1 else "duties"
     return f"The register holds {len(duties)} {noun} of the {party} in the latest documents: {parts}."

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from clausetrace.answer.models import AnswerSentence
 from clausetrace.index import ClauseIndex
-from clausetrace.models import Clause, ParsedDocument
+from clausetrace.models import Clause
 from clausetrace.query import Query
 from clausetrace.text import content_terms
 
@@ -45,7 +45,7 @@ def units_listing(query: Query, index: ClauseIndex) -> list[Unit]:
     variants = [v for v in topic_variants(query) if v] if query.asks_units else []
     if not variants:
         return []
-    glossaries = _glossaries(index)
+    glossaries = index.derived("glossaries", _glossaries)  # computed once per index
     units = []
     for doc in index.documents.values():
         paragraphs = [
@@ -58,7 +58,7 @@ def units_listing(query: Query, index: ClauseIndex) -> list[Unit]:
         ]
         if paragraphs:
             titled = any(v <= content_terms(doc.source.title) for v in variants)
-            units.append(Unit(_label(doc), doc.source.title, tuple(paragraphs), titled))
+            units.append(Unit(doc.source.label, doc.source.title, tuple(paragraphs), titled))
     return sorted(units, key=lambda u: (not u.titled, -len(u.paragraphs)))[:MAX_UNITS]
 
 
@@ -79,12 +79,7 @@ def units_sentence(units: list[Unit], number: dict[str, int]) -> AnswerSentence:
     )
 
 
-def _glossaries(index: ClauseIndex) -> set[str]:
+def _glossaries(index: ClauseIndex) -> frozenset[str]:
     """Keys of the clauses that hold more than GLOSSARY definitions."""
     held = Counter(f"{d.prefix} {d.number}@{d.version}" for d in index.definitions)
-    return {key for key, n in held.items() if n > GLOSSARY}
-
-
-def _label(doc: ParsedDocument) -> str:
-    source = doc.source
-    return f"{source.prefix} {source.condition}" if source.condition else source.prefix
+    return frozenset(key for key, n in held.items() if n > GLOSSARY)

@@ -202,3 +202,10 @@ def strip(text: str) -> str:
     """Text without leading/trailing fillers: punctuation, 'and', enumerators, asterisks."""
     text = LEADING_FILLER_RE.sub("", text)
     return TRAILING_FILLER_RE.sub("", text).strip()
+
+
+def owed_by(owner: str, party: str) -> bool:
+    """True when a duty's party is the named party or a kind of it ('Gas Supplier' for 'Supplier';
+    'DCC Gateway Connection User' is not the DCC)."""
+    owner, party = owner.lower(), party.lower()
+    return owner == party or owner.endswith(" " + party)
