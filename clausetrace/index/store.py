@@ -283,6 +283,11 @@ class ClauseIndex:
             return []
         return [d for m in self._term_re.finditer(text) for d in self._glossary[m.group(1).lower()]]
 
+    def definitions_of(self, term: str) -> list[Definition]:
+        """Definitions of a term as written, any case, or of its singular ('customers' -> Customer)."""
+        key = " ".join(term.lower().split())
+        return self._glossary.get(key) or (self._glossary.get(key[:-1], []) if key.endswith("s") else [])
+
     def definitions_used(self, clause: Clause) -> list[Definition]:
         """Definitions of the capitalised terms a clause uses, written as defined: the clause's own
         document first, then the same instrument's other documents (a licence's glossary), latest."""

@@ -102,6 +102,7 @@ NON_COMPLIANCE_CUE = re.compile(  # 'if our meters don't meet SMETS', 'turn out 
     r"(?:aren't|are not|isn't|is not|not)\s+met|suffer\w*)\b",
     re.I,
 )
+QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60}?)['’\"”](?!\w)")  # 'Electricity Meter', “SEC Panel”
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("change", CHANGE_CUE),
@@ -153,7 +154,7 @@ class Query:
     asks_impact: bool = False  # who is affected, or what follows from non-compliance
     asks_overview: bool = False  # an overview of a condition, part or section
     asks_units: bool = False  # which conditions or documents deal with a topic
-    definitions: tuple[Definition, ...] = ()  # glossary entries of the defined terms it names
+    definitions: tuple[Definition, ...] = ()  # entries of the terms it quotes (of every term it names if asking a meaning)
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
     change_document: str | None = None  # for a change question: the document with several versions
@@ -223,6 +224,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
     expanded = terms | content_terms(" ".join(expansions))
     intent = intent_of(cleaned)
     asks_definition = intent == "definition" or bool(WHAT_IS_RE.match(cleaned))
+    in_quotes = [d for m in QUOTED_RE.finditer(cleaned) for d in index.definitions_of(m.group(1))]
     named = tuple(named_instruments(cleaned))
     return Query(
         text=cleaned,
@@ -249,7 +251,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         asks_impact=bool(IMPACT_CUE.search(cleaned) or NON_COMPLIANCE_CUE.search(cleaned)),
         asks_overview=bool(OVERVIEW_CUE.search(cleaned)),
         asks_units=bool(UNITS_CUE.search(cleaned)),
-        definitions=tuple(index.defined_in(cleaned)) if asks_definition else (),
+        definitions=tuple(dict.fromkeys(in_quotes + (index.defined_in(cleaned) if asks_definition else []))),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),
         change_document=_changed_document(cleaned, indexed, index),

@@ -132,7 +132,7 @@ class HybridRetriever(BaseRetriever):
     def _fused_hits(self, query: Query) -> list[Hit]:
         """Fused node ranking aggregated to clauses (best node per clause), best first."""
         hits: dict[str, Hit] = {}
-        glossaries = set() if query.asks_definition else self.index.glossary_keys
+        glossaries = set() if query.asks_definition or query.definitions else self.index.glossary_keys
         for item in self._fuse(self._rankings(query.search_text, " ".join(query.expansions))):
             if item.node.metadata["key"] in glossaries:
                 continue  # a glossary answers definition questions through its definitions only
@@ -183,8 +183,7 @@ class HybridRetriever(BaseRetriever):
                 hits += [Hit(clause=clause, score=1.0, via="anchor")] if clause else []
         for anchor in query.quoted:  # not indexed, but quoted (SEC F4.3 in SMDA-266)
             hits += [Hit(clause=c, score=1.0, via="quote") for c in self.index.quoting(anchor)]
-        if query.asks_definition:
-            hits += self._definition_hits(query, filters)
+        hits += self._definition_hits(query, filters)
         return hits
 
     def _definition_hits(self, query: Query, filters: Filters) -> list[Hit]:

@@ -166,3 +166,25 @@ def test_query_marks_impact_overview_and_which_documents_questions(gb_index, que
 )
 def test_a_possessive_names_the_party_only_when_its_duties_follow(gb_index, question, party):
     assert parse_query(question, gb_index).party == party
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("Our licence keeps saying 'Electricity Meter'. Is that any meter at all?", {"Electricity Meter"}),
+        ("When the licence talks about our 'customers', does that take in everyone?", {"Customer"}),
+        ("Who sits on the “SEC Panel”?", {"SEC Panel"}),
+        ("Is the 'About Your Tariff' label on the bill?", set()),  # quoted, but not a defined term
+        ("Are the DCC's 'meters' and the supplier's meters the same?", set()),  # possessives quote nothing
+        ("Does an Electricity Meter need a certificate?", set()),  # named, not quoted, not asked to define
+    ],
+)
+def test_a_quoted_defined_term_brings_its_definition(gb_index, question, terms):
+    query = parse_query(question, gb_index)
+    assert {d.term for d in query.definitions} == terms
+    assert not query.asks_definition or "mean" in question  # quoting a term is not asking its meaning
+
+
+def test_a_term_is_looked_up_as_written_or_in_the_singular(gb_index):
+    assert {d.anchor for d in gb_index.definitions_of("electricity  meters")} == {"ESL 1.3"}
+    assert gb_index.definitions_of("no such term") == []

@@ -77,3 +77,10 @@ def test_dense_mode_matches_brute_force_cosine(gb_index):
     query = gb_index.embed_model.encode_questions([question])[0]
     order = np.argsort(-(matrix @ query))[:10]
     assert got == [ids[i] for i in order]
+
+
+def test_a_quoted_defined_term_puts_its_definition_first(retriever, gb_index):
+    query = parse_query("Our licence keeps saying 'Electricity Meter'. Is that any meter at all?", gb_index)
+    top = retriever.search(query, k=5)[0]
+    assert (top.via, top.clause.anchor) == ("definition", "ESL 1.3")
+    assert top.span == (query.definitions[0].start, query.definitions[0].end)
