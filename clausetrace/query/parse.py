@@ -154,7 +154,7 @@ class Query:
     asks_impact: bool = False  # who is affected, or what follows from non-compliance
     asks_overview: bool = False  # an overview of a condition, part or section
     asks_units: bool = False  # which conditions or documents deal with a topic
-    definitions: tuple[Definition, ...] = ()  # entries of the terms it quotes (of every term it names if asking a meaning)
+    definitions: tuple[Definition, ...] = ()  # of terms it quotes; of all it names if asked a meaning
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
     change_document: str | None = None  # for a change question: the document with several versions
