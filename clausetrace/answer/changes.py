@@ -66,10 +66,14 @@ def is_history_question(query: Query) -> bool:
 
 
 def history_answer(query: Query, hits: list[Hit], index: ClauseIndex) -> Answer | None:
-    """The change (or the lack of one) of the clause the question is about, or None if none fits."""
+    """The change (or the lack of one) of the clause the question is about, in a document retrieved
+    for it, or None if none fits."""
     ranked = {hit.clause.anchor: rank for rank, hit in enumerate(hits)}
+    retrieved = {index.documents[hit.clause.doc_id].source.document for hit in hits}
     best: tuple[float, str, Versions] | None = None
     for versions in _documents_with_versions(index, query.dates):
+        if versions.document not in retrieved:
+            continue  # a year alone does not make another condition's change the subject
         report = document_diff(index, versions)
         for anchor, removed, text in _candidates(report, index, versions):
             score = _match(query, removed, text) + (

@@ -196,3 +196,13 @@ def test_no_coverage_question_reaches_the_wan_exception(gb_index):
         gb_index,
     )
     assert not answer.refused and "ESL 49.8" in [c.anchor for c in answer.citations]
+
+
+def test_a_history_question_is_answered_from_the_change_of_its_own_condition(gb_index):
+    history = ask("How did the advanced meter contract exception change after 2019?", gb_index)
+    assert history.sentences[0].text.startswith("ESL 39.12: the date")
+    other = ask(
+        "When the consumer engagement condition was replaced in 2021, who could change its start date?",
+        gb_index,
+    )
+    assert not other.refused and not any(c.anchor.startswith("ESL 39.") for c in other.citations)
