@@ -137,6 +137,15 @@ def test_a_question_in_words_the_corpus_never_uses_is_refused_by_rule(gb_index):
     assert "lasagn" in answer.reason and answer.confidence is None  # the rule, not the model
 
 
+def test_plain_words_the_corpus_never_uses_leave_an_on_topic_question_to_the_model(gb_index):
+    answer = ask(
+        "When the engagement body rules were rewritten in 2021, who could push back the changeover date?",
+        gb_index,
+    )  # back, changeover, push, rewritten are unknown; engagement, body, rules, date are not
+    assert not answer.refused and answer.confidence is not None
+    assert "ESL 45A.2" in {c.anchor for c in answer.citations}
+
+
 def test_a_document_asked_about_by_a_title_no_indexed_document_has_is_refused_and_named(gb_index):
     """Appendix N only points to the SMKI RAPP; its own steps are not in the corpus."""
     query = parse_query("What steps does the SMKI RAPP set out for becoming an officer?", gb_index)
