@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm import tqdm
 
-from clausetrace.answer import compose
+from clausetrace.answer import compose, dated
 from clausetrace.errors import ClausetraceError
 from clausetrace.index import ClauseIndex
 from clausetrace.query import parse_query
@@ -68,8 +68,9 @@ def run_question(
     """Retrieve top 10, answer from the top k, and grade the outcome."""
     started = time.perf_counter()
     query = parse_query(item.question, index, settings.max_question_chars)
-    hits = retriever.search(query, RETRIEVE_K, as_of=item.as_of)
-    answer = compose(query, hits[:k], index, settings, as_of=item.as_of)
+    as_of, refusal = dated(query, retriever, index, item.as_of)
+    hits = retriever.search(query, RETRIEVE_K, as_of=as_of) if refusal is None else []
+    answer = refusal or compose(query, hits[:k], index, settings, as_of=as_of)
     latency = (time.perf_counter() - started) * 1000
     return grade(
         item,

@@ -19,7 +19,7 @@ from clausetrace.answer.cite import citation, notes
 from clausetrace.answer.models import Answer, AnswerSentence
 from clausetrace.index import ClauseIndex
 from clausetrace.index.lookup import clauses_of
-from clausetrace.models import Clause
+from clausetrace.models import Clause, Source
 from clausetrace.query import Query
 from clausetrace.query.parse import CHANGE_CUE
 from clausetrace.retrieve import Hit
@@ -63,6 +63,38 @@ def is_history_question(query: Query) -> bool:
     """A question about change that names a year but no document with versions."""
     cue = CHANGE_CUE.search(query.text) or REMOVAL_CUE.search(query.text)
     return bool(cue and query.dates and not query.change_document)
+
+
+def version_asked(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[str | None, str]:
+    """For a question about 'the 2016 licence': (the end of that year to answer as of, '') when the
+    document it names, or else one of its top hits, was held in a version dated by then; otherwise
+    (None, why not), naming the document it names or its first hit's."""
+    candidates = _named_sources(query, index) or [index.source_of(h.clause) for h in hits]
+    if not query.version_year or not candidates:
+        return None, ""
+    end = f"{query.version_year}-12-31"
+    if any(_dates(index, source)[0] <= end for source in candidates):
+        return end, ""
+    first = candidates[0]
+    return None, f"no {query.version_year} version of {first.label} is held; its versions are " + ", ".join(
+        _dates(index, first)
+    )
+
+
+def _named_sources(query: Query, index: ClauseIndex) -> list[Source]:
+    """The documents of the clauses and conditions a question names."""
+    found = []
+    for anchor in query.indexed:
+        inside = [
+            c for c in index.clauses.values() if c.anchor == anchor or c.anchor.startswith(anchor + ".")
+        ]
+        found += [index.source_of(inside[0])] if inside else []
+    return found
+
+
+def _dates(index: ClauseIndex, source: Source) -> list[str]:
+    """Dates of the versions held of a source's document, oldest first."""
+    return sorted(d.source.date for d in index.documents.values() if d.source.document == source.document)
 
 
 def history_answer(query: Query, hits: list[Hit], index: ClauseIndex) -> Answer | None:

@@ -11,7 +11,7 @@ import re
 import time
 from dataclasses import replace
 
-from clausetrace.answer.changes import change_answer, history_answer, is_history_question
+from clausetrace.answer.changes import change_answer, history_answer, is_history_question, version_asked
 from clausetrace.answer.cite import citation, cross_references, notes
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
@@ -67,23 +67,45 @@ def ask(
     settings = settings or Settings()
     started = time.perf_counter()
     query = parse_query(question, index, settings.max_question_chars)
-    try:
-        in_force = index.in_force(as_of) if as_of else None
-    except NoVersionHeldError as exc:
-        return Answer(question=query.text, understood=query.describe(), refused=True, reason=str(exc))
     retriever = retriever or make_retriever(index, settings)
     keep = index.keys_for_party(party) if party else None
+    as_of, refusal = dated(query, retriever, index, as_of, prefix=prefix, keep=keep)
+    if refusal:
+        return refusal
     hits = retriever.search(query, k or settings.k, prefix=prefix, version=version, keep=keep, as_of=as_of)
     retrieved = time.perf_counter()
     answer = compose(query, hits, index, settings, as_of=as_of)
-    if in_force is not None:
-        answer.notes.insert(0, as_of_note(as_of or "", answer, index))
+    if as_of:
+        answer.notes.insert(0, as_of_note(as_of, answer, index))
     answer.timings = {
         "retrieve_ms": round((retrieved - started) * 1000, 2),
         "answer_ms": round((time.perf_counter() - retrieved) * 1000, 2),
         "total_ms": round((time.perf_counter() - started) * 1000, 2),
     }
     return answer
+
+
+def dated(
+    query: Query,
+    retriever: HybridRetriever,
+    index: ClauseIndex,
+    as_of: str | None = None,
+    *,
+    prefix: str | None = None,
+    keep: set[str] | None = None,
+) -> tuple[str | None, Answer | None]:
+    """The date to answer as of (the one given, else the end of the year of a version the question
+    asks about: 'in the 2019 licence'), or a refusal when nothing held is that old."""
+    why = ""
+    if query.version_year and not as_of:
+        as_of, why = version_asked(query, retriever.search(query, 5, prefix=prefix, keep=keep), index)
+    if as_of and not why:
+        try:
+            index.in_force(as_of)
+        except NoVersionHeldError as exc:
+            why = str(exc)
+    refusal = Answer(question=query.text, understood=query.describe(), refused=True, reason=why)
+    return as_of, refusal if why else None
 
 
 def compose(

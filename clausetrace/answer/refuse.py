@@ -6,7 +6,7 @@ Hard rules, then a calibrated decision:
 - a question about who is impacted when a rule is not met is answered when the SMDA-266 section 4
   table, which says exactly that, is among the top clauses;
 - an instrument asked about that is not indexed is refused unless guidance quoting it is on topic;
-- a question most of whose words the corpus never uses, and only one or two it does, is off topic;
+- a question most of whose words the corpus never uses, and at most three it does, is off topic;
 - otherwise a logistic model over retrieval features (dense similarity and its drop, coverage of
   the question's distinctive terms and their rarity, words and names the corpus never uses, an
   instrument named in words that is not indexed, a question for an amount or a period that the
@@ -39,7 +39,7 @@ from clausetrace.retrieve import Hit
 DIRECT = ("anchor", "quote", "definition")  # hits the question asked for by name
 NAMED = ("anchor", "quote")
 OFF_TOPIC_UNKNOWN = 0.5  # more than this share of a question's terms unknown to the corpus,
-OFF_TOPIC_KNOWN = 3  # and fewer known ones than this: off topic ('the offside rule in football')
+OFF_TOPIC_KNOWN = 4  # and fewer known ones than this: off topic ('the offside rule in football')
 ON_TOPIC_SHARE = 0.6  # of the question's distinctive terms, for guidance quoting an absent instrument
 IMPACT_TOP = 3  # the impact table must rank this high for an impact question to be answered from it
 DEFERRAL_RE = re.compile(  # the rule leaves the fact to a decision the corpus does not hold

@@ -16,7 +16,7 @@ from clausetrace.errors import QuestionRejectedError
 from clausetrace.index.store import ClauseIndex
 from clausetrace.models import Definition
 from clausetrace.query.mentions import mentioned_anchors, named_instruments, source_instruments, source_titles
-from clausetrace.query.vocabulary import acronym_expansions, build_thesaurus
+from clausetrace.query.vocabulary import ACRONYMS, acronym_expansions, build_thesaurus
 from clausetrace.register.parties import LICENSEE, PARTY_ALT, PARTY_RE, normalise_party
 from clausetrace.text import content_terms
 
@@ -27,6 +27,12 @@ CHANGE_CUE = re.compile(
     r"\b(chang\w*|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|between (?:19|20)\d\d|new in)\b", re.I
 )
 DATE_RE = re.compile(r"\b(?:19|20)\d\d(?:-\d\d-\d\d)?\b")
+VERSION_YEAR_RE = re.compile(  # 'in the 2016 consolidated licence', 'the 2019 version', 'as it stood in 2019'
+    r"\b(?:in|under|of|from) the ((?:19|20)\d\d) (?:consolidated )?(?:licen[cs]e|version|conditions)\b|"
+    r"\b((?:19|20)\d\d) (?:version|consolidation|consolidated licen[cs]e)\b|"
+    r"\bas (?:it )?(?:stood|read|was) in ((?:19|20)\d\d)\b",
+    re.I,
+)
 ASKS_FOR: tuple[tuple[str, re.Pattern[str]], ...] = (  # the kind of fact a question wants
     (
         "amount",
@@ -157,6 +163,7 @@ class Query:
     definitions: tuple[Definition, ...] = ()  # of terms it quotes; of all it names if asked a meaning
     party: str | None = None  # a party it names, canonical ('DCC', 'Authority')
     dates: tuple[str, ...] = ()  # years or ISO dates it names
+    version_year: str | None = None  # the year of a version it asks about ('in the 2019 licence')
     change_document: str | None = None  # for a change question: the document with several versions
 
     def describe(self) -> str:
@@ -170,6 +177,8 @@ class Query:
             parts.append(f"changes to {self.change_document}")
         if self.dates:
             parts.append(f"dates {', '.join(self.dates)}")
+        if self.version_year:
+            parts.append(f"asks for the {self.version_year} version")
         if self.asks_power:
             parts.append("asks who decides")
         if self.asks_impact:
@@ -220,11 +229,13 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
     thesaurus = index.derived("thesaurus", build_thesaurus)
     long_forms = acronym_expansions(cleaned)
     expansions = tuple(e for e in thesaurus.expansions(cleaned) if e not in long_forms)
-    terms = frozenset(content_terms(cleaned))
+    version_year = _version_year(cleaned)
+    topic = VERSION_YEAR_RE.sub(" ", cleaned) if version_year else cleaned  # 'in the 2019 licence': no topic
+    terms = frozenset(content_terms(topic))
     expanded = terms | content_terms(" ".join(expansions))
     intent = intent_of(cleaned)
     asks_definition = intent == "definition" or bool(WHAT_IS_RE.match(cleaned))
-    in_quotes = [d for m in QUOTED_RE.finditer(cleaned) for d in index.definitions_of(m.group(1))]
+    in_quotes = [d for m in QUOTED_RE.finditer(cleaned) for d in _quoted_definitions(m.group(1), index)]
     named = tuple(named_instruments(cleaned))
     return Query(
         text=cleaned,
@@ -254,8 +265,20 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         definitions=tuple(dict.fromkeys(in_quotes + (index.defined_in(cleaned) if asks_definition else []))),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),
+        version_year=version_year,
         change_document=_changed_document(cleaned, indexed, index),
     )
+
+
+def _version_year(text: str) -> str | None:
+    """The year of the version a question asks about, unless it asks what changed."""
+    found = VERSION_YEAR_RE.search(text)
+    return None if not found or CHANGE_CUE.search(text) else next(g for g in found.groups() if g)
+
+
+def _quoted_definitions(text: str, index: ClauseIndex) -> list[Definition]:
+    """Glossary entries of a quoted term, or of the long form of a quoted acronym ('SAPC')."""
+    return index.definitions_of(text) or index.definitions_of(ACRONYMS.get(text.strip(), ""))
 
 
 def _holds(index: ClauseIndex, prefix: str) -> bool:

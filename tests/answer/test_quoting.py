@@ -206,3 +206,13 @@ def test_a_history_question_is_answered_from_the_change_of_its_own_condition(gb_
         gb_index,
     )
     assert not other.refused and not any(c.anchor.startswith("ESL 39.") for c in other.citations)
+
+
+def test_a_question_about_a_version_year_is_answered_from_that_version_or_refused(gb_index):
+    old = ask("Under the 2019 licence, by when did suppliers have to install smart meters (39.1)?", gb_index)
+    assert not old.refused and "ESL 39.1" in {c.anchor for c in old.citations}
+    assert {c.version for c in old.citations if c.anchor.startswith("ESL 39")} == {"2019-08-03"}
+    assert old.notes[0].startswith("Answered as of 2019-12-31")
+    missing = ask("What did standard condition 39 say in the 2016 consolidated licence?", gb_index)
+    assert missing.refused and "no 2016 version of ESL 39 is held" in missing.reason
+    assert "2019-08-03" in missing.reason

@@ -67,3 +67,16 @@ def test_report_writes_markdown_and_plots(report, tmp_path):
     assert "recall_at_5" in path.read_text()
     for png in ("recall_at_k.png", "recall_per_document.png", "latency.png"):
         assert (tmp_path / png).stat().st_size > 1000
+
+
+def test_a_question_about_a_version_not_held_is_graded_as_the_answer_refuses_it(gb_index, tmp_path):
+    golden = tmp_path / "versions.jsonl"
+    rows = [
+        {"id": "V1", "question": "What did standard condition 39 say in the 2016 consolidated licence?"},
+        {"id": "V2", "question": "Under the 2019 licence, what did SLC 39.1 require?", "answerable": True},
+    ]
+    blank = {"answerable": False, "expected_anchors": [], "expected_parties": [], "answer_contains": []}
+    golden.write_text("".join(json.dumps({**blank, **row}) + "\n" for row in rows))
+    graded = {q.id: q for q in harness.evaluate(gb_index, golden, compare_modes=False, progress=False).questions}
+    assert graded["V1"].refused and not graded["V2"].refused
+    assert graded["V2"].retrieved[0] == "ESL 39.1"

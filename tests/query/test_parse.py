@@ -174,6 +174,7 @@ def test_a_possessive_names_the_party_only_when_its_duties_follow(gb_index, ques
         ("Our licence keeps saying 'Electricity Meter'. Is that any meter at all?", {"Electricity Meter"}),
         ("When the licence talks about our 'customers', does that take in everyone?", {"Customer"}),
         ("Who sits on the “SEC Panel”?", {"SEC Panel"}),
+        ("Homes have an 'SAPC' by the meter. Our job?", {"Standalone Auxiliary Proportional Controller"}),
         ("Is the 'About Your Tariff' label on the bill?", set()),  # quoted, but not a defined term
         ("Are the DCC's 'meters' and the supplier's meters the same?", set()),  # possessives quote nothing
         ("Does an Electricity Meter need a certificate?", set()),  # named, not quoted, not asked to define
@@ -188,3 +189,18 @@ def test_a_quoted_defined_term_brings_its_definition(gb_index, question, terms):
 def test_a_term_is_looked_up_as_written_or_in_the_singular(gb_index):
     assert {d.anchor for d in gb_index.definitions_of("electricity  meters")} == {"ESL 1.3"}
     assert gb_index.definitions_of("no such term") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("What did standard condition 39 say in the 2016 consolidated licence?", "2016"),
+        ("In the 2022 version of the licence, what was the Relevant Date?", "2022"),
+        ("Under the 2019 licence, who had to install smart meters?", "2019"),
+        ("What did 39.1 require as it stood in 2019?", "2019"),
+        ("Did condition 39 change between the 2019 and 2025 licences?", None),  # a change question
+        ("Which contracts signed in 2016 are exempt?", None),  # a year in the rule, not a version
+    ],
+)
+def test_query_knows_the_year_of_the_version_it_asks_about(gb_index, question, year):
+    assert parse_query(question, gb_index).version_year == year
