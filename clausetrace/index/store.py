@@ -74,7 +74,8 @@ class ClauseIndex:
         for definition in self.definitions:
             self._glossary.setdefault(definition.term.lower(), []).append(definition)
         terms = sorted(self._glossary, key=len, reverse=True)
-        self._term_re = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.I) if terms else None
+        alternatives = "|".join(map(re.escape, terms))
+        self._term_re = re.compile(rf"\b({alternatives})(?:s|es)?\b", re.I) if terms else None
         self._refs_by_key: dict[str, list[Reference]] = {}
         for ref in self.references:  # a sub-clause's references count for its numbered clause
             numbered = f"{ref.source_anchor.split('(', 1)[0]}@{ref.version}"
@@ -278,7 +279,8 @@ class ClauseIndex:
         return {t for t in terms if self.term_df.get(t, 0.0) < UBIQUITOUS_SHARE}
 
     def defined_in(self, text: str) -> list[Definition]:
-        """Definitions of the defined terms a text mentions (longest match wins at each place)."""
+        """Definitions of the defined terms a text mentions, or their plurals (longest match wins at
+        each place)."""
         if self._term_re is None:
             return []
         return [d for m in self._term_re.finditer(text) for d in self._glossary[m.group(1).lower()]]
@@ -293,6 +295,8 @@ class ClauseIndex:
         document first, then the same instrument's other documents (a licence's glossary), latest."""
         found: dict[str, Definition] = {}
         for m in self._term_re.finditer(clause.text) if self._term_re else ():
+            if m.group(0) != m.group(1):
+                continue  # a plural: the clause does not write the term as defined
             for d in self._glossary[m.group(1).lower()]:
                 usable = d.prefix == clause.prefix and d.term == m.group(1) and not _inside(d, clause)
                 if usable and (d.term not in found or _prefer(d, found[d.term], clause, self)):

@@ -77,6 +77,7 @@ def test_a_question_about_a_version_not_held_is_graded_as_the_answer_refuses_it(
     ]
     blank = {"answerable": False, "expected_anchors": [], "expected_parties": [], "answer_contains": []}
     golden.write_text("".join(json.dumps({**blank, **row}) + "\n" for row in rows))
-    graded = {q.id: q for q in harness.evaluate(gb_index, golden, compare_modes=False, progress=False).questions}
+    report = harness.evaluate(gb_index, golden, compare_modes=False, progress=False)
+    graded = {q.id: q for q in report.questions}
     assert graded["V1"].refused and not graded["V2"].refused
     assert graded["V2"].retrieved[0] == "ESL 39.1"

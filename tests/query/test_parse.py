@@ -186,6 +186,11 @@ def test_a_quoted_defined_term_brings_its_definition(gb_index, question, terms):
     assert not query.asks_definition or "mean" in question  # quoting a term is not asking its meaning
 
 
+def test_a_definition_question_finds_a_defined_term_named_in_the_plural(gb_index):
+    query = parse_query("What are Smart Metering Systems?", gb_index)
+    assert "Smart Metering System" in {d.term for d in query.definitions}
+
+
 def test_a_term_is_looked_up_as_written_or_in_the_singular(gb_index):
     assert {d.anchor for d in gb_index.definitions_of("electricity  meters")} == {"ESL 1.3"}
     assert gb_index.definitions_of("no such term") == []
