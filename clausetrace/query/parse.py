@@ -179,6 +179,8 @@ class Query:
             parts.append(f"dates {', '.join(self.dates)}")
         if self.version_year:
             parts.append(f"asks for the {self.version_year} version")
+        if self.definitions and not self.asks_definition:
+            parts.append(f"looks up {', '.join(dict.fromkeys(d.term for d in self.definitions))}")
         if self.asks_power:
             parts.append("asks who decides")
         if self.asks_impact:

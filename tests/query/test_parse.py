@@ -184,6 +184,7 @@ def test_a_quoted_defined_term_brings_its_definition(gb_index, question, terms):
     query = parse_query(question, gb_index)
     assert {d.term for d in query.definitions} == terms
     assert not query.asks_definition or "mean" in question  # quoting a term is not asking its meaning
+    assert all(term in query.describe() for term in terms)  # 'looks up Electricity Meter'
 
 
 def test_a_definition_question_finds_a_defined_term_named_in_the_plural(gb_index):
