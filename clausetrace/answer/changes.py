@@ -27,8 +27,10 @@ from clausetrace.text import content_terms
 from clausetrace.trace.diff import ClauseDiff, DiffReport, diff_versions
 
 MAX_LISTED = 10
-REMOVAL_CUE = re.compile(
-    r"\b(?:go|gone|went|removed?|dropped|deleted|scrapped|replaced|disappear\w*)\b", re.I
+REMOVAL_CUE = re.compile(  # 'when did the 2020 deadline go', not 'the meter went in'
+    r"\b(?:(?:go|gone|went)\b(?!\s+(?:in|into|ahead|on|through|round|up|out|back|off|wrong)\b)|"
+    r"removed?|dropped|deleted|scrapped|replaced|disappear\w*)\b",
+    re.I,
 )
 REMOVED_WEIGHT = 2.0  # a question word found in the words a change removed
 RANK_WEIGHT = 2.0  # the clauses retrieved for the question, best first
@@ -60,8 +62,9 @@ def change_answer(query: Query, document: str, index: ClauseIndex, as_of: str | 
 
 
 def is_history_question(query: Query) -> bool:
-    """A question about change that names a year but no document with versions."""
-    cue = CHANGE_CUE.search(query.text) or REMOVAL_CUE.search(query.text)
+    """A question about change over time that names a year but no document with versions."""
+    changed = [m for m in CHANGE_CUE.finditer(query.text) if not m.group().lower().startswith("differ")]
+    cue = changed or REMOVAL_CUE.search(query.text)  # 'does it differ by rollout year' asks no history
     return bool(cue and query.dates and not query.change_document)
 
 

@@ -23,8 +23,11 @@ from clausetrace.text import content_terms
 Intent = Literal["change", "exception", "definition", "who", "may", "when", "impact", "list", "what"]
 
 WHAT_IS_RE = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s*){1,6}\??$", re.I)
-CHANGE_CUE = re.compile(
-    r"\b(chang\w*|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|between (?:19|20)\d\d|new in)\b", re.I
+CHANGE_CUE = re.compile(  # not 'changeover', 'change supplier', 'changed her mind'
+    r"\b(chang(?:e|ed|es|ing)\b(?!\s+(?:of\s+)?(?:(?:their|her|his|my|our|your|energy|electricity|gas)\s+)*"
+    r"(?:suppliers?|mind|hands))|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|"
+    r"between (?:the )?(?:19|20)\d\d|new in)\b",
+    re.I,
 )
 DATE_RE = re.compile(r"\b(?:19|20)\d\d(?:-\d\d-\d\d)?\b")
 VERSION_YEAR_RE = re.compile(  # 'in the 2016 consolidated licence', 'the 2019 version', 'as it stood in 2019'
