@@ -7,6 +7,8 @@ import textwrap
 from clausetrace.answer.models import CANNOT_ANSWER, Answer, Citation, Duty
 from clausetrace.index.lookup import page_label
 
+EXCERPT_CHARS = 4000  # a longer clause (the condition 1 glossary) is shown by the sentences quoted
+
 
 def pages(citation: Citation) -> str:
     """'p. 447', 'pp. 446-453' or 'page unknown'."""
@@ -26,6 +28,21 @@ def duty_line(d: Duty) -> str:
     return f"{d.party} — {d.modality}: {d.action} ({flag}{source}) [{d.citation}]"
 
 
+def excerpt(citation: Citation, answer: Answer, limit: int = EXCERPT_CHARS) -> str:
+    """A citation's clause text, or for a clause longer than ``limit`` (the condition 1 glossary) the
+    sentences the answer quotes from it, with a pointer to the whole text."""
+    if len(citation.text) <= limit:
+        return citation.text
+    spans = sorted(
+        (s.start - citation.start, s.end - citation.start)
+        for s in answer.sentences
+        if citation.n in s.citations and citation.start <= s.start < s.end <= citation.end
+    )
+    parts = [citation.text[a:b] for a, b in spans] or [citation.text[:limit]]
+    whole = f"({len(citation.text):,} characters in all: clausetrace show '{citation.anchor}')"
+    return "… " + " … ".join(dict.fromkeys(parts)) + f" … {whole}"
+
+
 def answer_text(answer: Answer, width: int = 100) -> str:
     """The answer, then numbered citations with their clause text."""
     understood = [f"Understood: {answer.understood}", ""] if answer.understood else []
@@ -42,7 +59,7 @@ def answer_text(answer: Answer, width: int = 100) -> str:
         lines.append(textwrap.fill(f"{s.text} {cites}", width))
     lines += ["", "Citations:"]
     for c in answer.citations:
-        lines += [citation_line(c), textwrap.indent(textwrap.fill(c.text, width - 4), "    "), ""]
+        lines += [citation_line(c), textwrap.indent(textwrap.fill(excerpt(c, answer), width - 4), "    "), ""]
     if answer.cross_references:
         lines.append("Cross-references:")
         for r in answer.cross_references:
@@ -67,6 +84,6 @@ def answer_markdown(answer: Answer) -> str:
     for c in answer.citations:
         link = f" <{c.url}>" if c.url else ""
         out.append(f"{c.n}. **{c.anchor}** — {c.title}, version {c.version}, {pages(c)}{link}")
-        out.append(f"   > {c.text}")
+        out.append(f"   > {excerpt(c, answer)}")
     out += ["", *[f"_Note: {n}_" for n in answer.notes]]
     return "\n".join(out).rstrip() + "\n"

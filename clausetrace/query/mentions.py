@@ -26,7 +26,7 @@ LICENCE_WORDS = re.compile(
 SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
 INSTRUMENTS = (  # (prefix, spelling): documents people name without a clause number
     ("GSL", r"gas\s+(?:supply\s+|supplier(?:'?s)?\s+)?licen[cs]e"),
-    ("DCCL", r"DCC(?:'s)?\s+licen[cs]e"),
+    ("DCCL", r"DCC(?:['’]s)?\s+(?:own\s+)?licen[cs]e"),
     ("ESL", r"electricity\s+(?:supply\s+|supplier(?:'?s)?\s+)?licen[cs]e"),
     ("SEC", r"smart\s+energy\s+code|SEC(?!\s*-)"),
     ("SMETS", r"SMETS\s*[12]?|(?:smart\s+metering\s+equipment\s+)?technical\s+specifications?"),

@@ -27,6 +27,7 @@ def test_instruments_named_in_words(question: str, named: list[str]) -> None:
     [
         ("Does the gas supply licence also oblige suppliers to offer a display?", ["GSL"]),
         ("Under the DCC licence, who runs the communications service?", ["DCCL"]),
+        ("What security duties does the DCC’s own licence place on it?", ["DCCL"]),
         ("What does the SEC say about device assurance?", ["SEC"]),
         ("In SMETS2, what must an ESME record?", ["SMETS"]),
         ("Do suppliers have to comply with the SEC?", []),  # the SEC is the object, not the source
