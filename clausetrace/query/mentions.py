@@ -18,11 +18,16 @@ PREFIXED = re.compile(
     r"\b(ESL|GSL|DCCL|SEC|SMETS|CHTS|GBCS|SMDA-266)\s+(?:Section\s+)?([A-Z]?" + NUMBER + r")",
     re.IGNORECASE,
 )
-LICENCE_WORDS = re.compile(
+LICENCE_WORDS = re.compile(  # 'paragraphs 41.14 and 41.15 of the DCC Licence' names two DCCL paragraphs
     r"\b(?P<dcc>DCC\s+)?(?P<gas>gas\s+(?:supply\s+)?)?(?:standard\s+)?(?:licence\s+)?"
-    r"(?:SLC|LC|condition|paragraph|para\.?)\s+(?P<num>" + NUMBER + r")",
+    r"(?:SLC|LC|conditions?|paragraphs?|paras?\.?)\s+(?P<nums>"
+    + NUMBER
+    + r"(?:(?:,|,?\s+and|,?\s+or)\s+"
+    + NUMBER
+    + r")*)(?P<of>\s+of\s+(?:the\s+)?(?P<dcc_of>DCC\s+)?(?P<gas_of>gas\s+(?:supply\s+)?)?licen[cs]e)?",
     re.IGNORECASE,
 )
+LISTED = re.compile(NUMBER)
 SEC_SECTION = re.compile(r"\bSection\s+(?P<num>[A-Z]\d*(?:\.\d+)*(?:\([a-z]+\))*)\b")
 INSTRUMENTS = (  # (prefix, spelling): documents people name without a clause number
     ("GSL", r"gas\s+(?:supply\s+|supplier(?:'?s)?\s+)?licen[cs]e"),
@@ -73,8 +78,8 @@ def mentioned_anchors(text: str) -> list[str]:
     for m in filter(free, PREFIXED.finditer(text)):
         names.append(f"{m.group(1).upper()} {normalise_number(m.group(2))}")
     for m in filter(free, LICENCE_WORDS.finditer(text)):
-        prefix = "DCCL" if m.group("dcc") else "GSL" if m.group("gas") else "ESL"
-        names.append(f"{prefix} {normalise_number(m.group('num'))}")
+        prefix = "DCCL" if m["dcc"] or m["dcc_of"] else "GSL" if m["gas"] or m["gas_of"] else "ESL"
+        names += [f"{prefix} {normalise_number(n)}" for n in LISTED.findall(m["nums"])]
     for m in filter(free, SEC_SECTION.finditer(text)):
         names.append(f"SEC {normalise_number(m.group('num'))}")
     return list(dict.fromkeys(names))

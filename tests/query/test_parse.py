@@ -24,6 +24,11 @@ MENTIONS = [
     pytest.param("What does Appendix N paragraph 2.1.2 require?", ["SEC-N 2.1.2"], id="appendix-paragraph"),
     pytest.param("SEC Appendix N 1.1 and SLC 48.1", ["SEC-N 1.1", "ESL 48.1"], id="appendix-and-licence"),
     pytest.param("What does SEC Section A define?", ["SEC A"], id="sec-main-body-section"),
+    pytest.param("paragraphs 41.14 and 41.15, please", ["ESL 41.14", "ESL 41.15"], id="paragraph-list"),
+    pytest.param("paragraph 39.3, 39.4 or 39.5", ["ESL 39.3", "ESL 39.4", "ESL 39.5"], id="paragraph-or"),
+    pytest.param(
+        "Do paragraphs 17.14 and 17.15 of the DCC Licence apply?", ["DCCL 17.14", "DCCL 17.15"], id="list-of"
+    ),
 ]
 
 
