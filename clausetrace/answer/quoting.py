@@ -299,7 +299,7 @@ def choose_sentences(
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
             if query.asks_power and power_holders(passage):
                 bonus += POWER_BONUS
-            prior = 1.5 if hit.via in DIRECT else 1.0 / (1 + rank)
+            prior = 1.5 if hit.via in (*DIRECT, "term") else 1.0 / (1 + rank)
             close = MEANING_WEIGHT * meaning.get((hit.clause.doc_id, *span), 0.0)
             scored.append((overlap + close + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}

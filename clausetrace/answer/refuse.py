@@ -108,7 +108,7 @@ def features(query: Query, hits: list[Hit], index: ClauseIndex, quoted: list[Spa
         "top_coverage": len(terms & top) / len(terms) if terms else 1.0,
         "missing_rarity": max(missing, default=0.0),
         "unknown_words": len(unknown) / len(words) if words else 0.0,
-        "definition": float(query.asks_definition and any(h.via == "definition" for h in hits)),
+        "definition": float(any(h.via == "definition" for h in hits)),
         "fused": max((h.score for h in hits if h.via not in DIRECT), default=0.0) * 100,
         "terms": math.log1p(len(terms)),
         "outside_instrument": _instrument_gap(query, hits[:3], index),

@@ -117,6 +117,7 @@ class HybridRetriever(BaseRetriever):
         if self.ranker is not None:
             fused = self.ranker.rerank(query, fused, self.index)
         direct = [h for h in self._direct_hits(query, filters) if self._admits(h.clause, filters)]
+        _with_evidence(direct, fused)
         scopes = tuple(a + "." for a in query.scopes)
         in_scope = [h for h in fused if scopes and h.clause.anchor.startswith(scopes)]
         return _unique(direct + in_scope + fused)[:k]
@@ -193,10 +194,21 @@ class HybridRetriever(BaseRetriever):
         for definition in query.definitions:
             clause = self.index.clauses.get(f"{definition.anchor}@{definition.version}")
             if clause and self._current(clause, filters):
-                found.append(
-                    Hit(clause=clause, score=1.0, via="definition", span=(definition.start, definition.end))
-                )
+                asked = query.asks_definition  # else a term it quotes: ranked on its clause's evidence
+                span = (definition.start, definition.end)
+                via = "definition" if asked else "term"
+                found.append(Hit(clause=clause, score=float(asked), via=via, span=span))
         return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))
+
+
+def _with_evidence(direct: list[Hit], fused: list[Hit]) -> None:
+    """A quoted term's definition takes the fused score and similarities of its clause, so what the
+    refusal model reads is the clause's evidence, not a stand-in."""
+    evidence = {h.clause.key: h for h in fused}
+    for hit in direct:
+        found = evidence.get(hit.clause.key)
+        if hit.via == "term" and found:
+            hit.score, hit.dense, hit.bm25 = found.score, found.dense, found.bm25
 
 
 def rank_fusion(rankings: list[Ranking], rrf_k: int) -> dict[str, float]:

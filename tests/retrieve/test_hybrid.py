@@ -82,5 +82,12 @@ def test_dense_mode_matches_brute_force_cosine(gb_index):
 def test_a_quoted_defined_term_puts_its_definition_first(retriever, gb_index):
     query = parse_query("Our licence keeps saying 'Electricity Meter'. Is that any meter at all?", gb_index)
     top = retriever.search(query, k=5)[0]
-    assert (top.via, top.clause.anchor) == ("definition", "ESL 1.3")
+    assert (top.via, top.clause.anchor) == ("term", "ESL 1.3")  # a term it quotes, not a meaning asked
     assert top.span == (query.definitions[0].start, query.definitions[0].end)
+
+
+def test_a_quoted_term_defined_in_a_retrieved_clause_keeps_that_clause_s_evidence(retriever, gb_index):
+    question = "Condition 44's milestones count 'relevant electricity meters'. Which meters are those?"
+    top = retriever.search(parse_query(question, gb_index), k=5)[0]
+    assert (top.via, top.clause.anchor) == ("term", "ESL 44.17")
+    assert top.dense > 0.2 and top.score < 1.0  # the fused hit's figures, not a named clause's
