@@ -72,8 +72,10 @@ def version_asked(query: Query, hits: list[Hit], index: ClauseIndex) -> tuple[st
     """For a question about 'the 2016 licence': (the end of that year to answer as of, '') when the
     document it names, or else one of its top hits, was held in a version dated by then; otherwise
     (None, why not), naming the document it names or its first hit's."""
+    if not query.version_year:
+        return None, ""
     candidates = _named_sources(query, index) or [index.source_of(h.clause) for h in hits]
-    if not query.version_year or not candidates:
+    if not candidates:
         return None, ""
     end = f"{query.version_year}-12-31"
     if any(_dates(index, source)[0] <= end for source in candidates):

@@ -36,6 +36,7 @@ UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a n
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
 MEAN_WEIGHT = 2.0  # typical rarity weight of a question term (keeps overlap on the old scale)
 POWER_BONUS = 0.5  # a sentence naming who decides, for 'who decides / who can extend' questions
+QUOTED_FIRST = (*DIRECT, "term")  # hits asked for by name or by a quoted term: their sentences lead
 MEANING_WEIGHT = 3.0  # weight of a sentence's cosine similarity to the question (its vector from ingest)
 POWER_WORDS = re.compile(r"\b(may|direct\w*|specif\w*|consent\w*|approv\w*|determin\w*)\b", re.I)
 LIST_INTENTS = (
@@ -104,8 +105,9 @@ def dated(
             index.in_force(as_of)
         except NoVersionHeldError as exc:
             why = str(exc)
-    refusal = Answer(question=query.text, understood=query.describe(), refused=True, reason=why)
-    return as_of, refusal if why else None
+    if not why:
+        return as_of, None
+    return as_of, Answer(question=query.text, understood=query.describe(), refused=True, reason=why)
 
 
 def compose(
@@ -299,7 +301,7 @@ def choose_sentences(
             bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
             if query.asks_power and power_holders(passage):
                 bonus += POWER_BONUS
-            prior = 1.5 if hit.via in (*DIRECT, "term") else 1.0 / (1 + rank)
+            prior = 1.5 if hit.via in QUOTED_FIRST else 1.0 / (1 + rank)
             close = MEANING_WEIGHT * meaning.get((hit.clause.doc_id, *span), 0.0)
             scored.append((overlap + close + bonus + prior, rank, hit, span))
     best_per_clause: dict[str, tuple[float, int, Hit, tuple[int, int]]] = {}

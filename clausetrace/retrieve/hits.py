@@ -16,7 +16,6 @@ class Hit:
     dense: float = 0.0  # best cosine similarity of its nodes (the refusal rule reads it)
     bm25: float = 0.0  # best BM25 score of its nodes (the learned ranker reads it)
     via: str = "hybrid"  # 'anchor' | 'quote' | 'definition' | 'term' (quoted) | 'hybrid' | 'reference'
-
     span: tuple[int, int] | None = None  # the exact passage to quote (a definition), if known
 
 
