@@ -234,7 +234,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--gb", action=argparse.BooleanOptionalAction, default=True, help="Add the GB pairs")
     p.add_argument("--limit", type=int, default=None, help="First N 'fit' questions only")
     p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--out", type=Path, default=TUNED_MODELS[TUNED])
+    p.add_argument("--out", type=Path, default=TUNED_MODELS[TUNED].adapter)
     return p.parse_args(argv)
 
 

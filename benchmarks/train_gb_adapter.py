@@ -3,16 +3,17 @@
     python benchmarks/train_gb_adapter.py [--index index] [--golden eval/golden/gb.jsonl ...] [--json]
 
 Pairs: every answerable tuning question -> the nodes of its expected clauses (with a hard negative
-mined from the base model's top 20), plus the GB pairs of ``train_embedder.gb_triples`` (heading path
+mined from the encoder's top 20), plus the GB pairs of ``train_embedder.gb_triples`` (heading path
 -> clause, term -> definition, SMDA-266 -> the clause it quotes). The adapter is the linear
-question-side matrix of ``train_embedder`` (MultipleNegativesRankingLoss; clause vectors stay the
-base model's, so the corpus is never re-embedded).
+question-side matrix of ``train_embedder`` (MultipleNegativesRankingLoss) over the vectors of the
+index's encoder: the base model with the GB-tuned top layers of ``train_gb_layers.py``, so run that and
+``clausetrace ingest`` first; the adapter leaves clause vectors alone, so nothing is re-embedded after.
 
 Settings (epochs, weight decay) are chosen by 5-fold cross-validation grouped by question (the
 ranker's folds, ``tuning.fold_of``): each fold's questions are ranked by cosine with an
 adapter fitted on the other folds, and the setting with the best mean dense recall@5 over the golden
 files wins. The chosen setting is refitted on every question and written to
-clausetrace/index/models/minilm-gb-adapter.safetensors (+ .json: grid, out-of-fold figures, timings).
+clausetrace/index/models/minilm-gb-tuned.safetensors (+ .json: grid, out-of-fold figures, timings).
 ``fold_adapters`` gives the ranker and refusal trainers one adapter per fold, so that the features
 they learn from are out of fold too.
 """
@@ -42,11 +43,11 @@ from clausetrace.settings import Settings  # noqa: E402
 from eval.harness import load_golden  # noqa: E402
 from eval.metrics import GoldenQuestion, anchor_matches  # noqa: E402
 
-NAME = "minilm-gb-adapter"
+NAME = "minilm-gb-tuned"
 MIRROR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "raw"
 GRID = ({"epochs": 10, "decay": 1e-3}, {"epochs": 10, "decay": 1e-2}, {"epochs": 20, "decay": 1e-2})
 LR, BATCH, SCALE, SEED = 1e-3, 64, 20.0, 13
-NEGATIVE_FROM = 20  # hard negatives: the base model's top 20 nodes that do not answer
+NEGATIVE_FROM = 20  # hard negatives: the encoder's top 20 nodes that do not answer
 
 
 @dataclass
@@ -56,8 +57,8 @@ class Pairs:
     items: list[tuple[str, GoldenQuestion]]  # (golden file stem, question)
     node_text: list[str]  # latest nodes only
     node_anchor: list[str]
-    nodes: np.ndarray  # (nodes, 384) base vectors
-    vectors: dict[str, np.ndarray]  # base vector of every text used
+    nodes: np.ndarray  # (nodes, 384) encoder vectors
+    vectors: dict[str, np.ndarray]  # encoder vector of every text used
     synthetic: list[Triple]
 
 
@@ -72,12 +73,12 @@ def answering(pairs: Pairs, item: GoldenQuestion) -> list[int]:
 
 def adapter_setting() -> dict:
     """The setting the shipped GB adapter was chosen with (what the fold adapters use)."""
-    meta = json.loads(TUNED_MODELS[NAME].with_suffix(".json").read_text(encoding="utf-8"))
+    meta = json.loads(TUNED_MODELS[NAME].adapter.with_suffix(".json").read_text(encoding="utf-8"))
     return {key: meta["chosen"][key] for key in ("epochs", "decay")}
 
 
 def load_pairs(index: ClauseIndex, golden: Sequence[Path], mirror: Path = MIRROR) -> Pairs:
-    """Answerable tuning questions, the latest nodes and the GB pairs, with base vectors (cached)."""
+    """Answerable tuning questions, the latest nodes and the GB pairs, with encoder vectors (cached)."""
     items = [
         (path.stem, item)
         for path in golden
@@ -169,14 +170,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     took = time.perf_counter() - started
     print(f"{len(pairs.items)} questions, {len(pairs.synthetic)} GB pairs: {took:.1f} s", flush=True)
     base = dense_recall(pairs, None)
-    print(f"  base model dense recall@5 {base} macro {macro(base)}", flush=True)
+    print(f"  encoder without adapter: dense recall@5 {base} macro {macro(base)}", flush=True)
     grid = []
     for setting in GRID:
         per_file = dense_recall(pairs, fold_adapters(pairs, setting))
         grid.append({**setting, "per_file": per_file, "macro": macro(per_file)})
         print("  " + json.dumps(grid[-1]), flush=True)
     best = max(grid, key=lambda g: g["macro"])
-    out = TUNED_MODELS[NAME]
+    out = TUNED_MODELS[NAME].adapter
     save_adapter(fit_adapter(pairs, pairs.items, best), out)
     meta = {
         "chosen": best,

@@ -1,19 +1,22 @@
-"""Measure tuning MiniLM's top transformer layers on GB questions (not shipped: a measurement).
+"""Tune MiniLM's top transformer layers on GB corpus pairs; writes the GB model's layers file.
 
     python benchmarks/train_gb_layers.py [--epochs 3] [--layers 2] [--lr 5e-5] [--index index]
 
-Trains the top ``--layers`` layers of all-MiniLM-L6-v2 (the rest frozen) with in-batch negatives plus
-one BM25-free hard negative (MultipleNegativesRankingLoss, scale 20) on the pairs the shipped GB
-adapter was trained on: the six tuning sets it knows and the GB heading / definition / quotation
-pairs. It then prints dense recall@5 on three tuning sets neither model saw (plain-tune-5, -6, -7)
-for the base model, the shipped linear adapter and the tuned layers, with the time on these cores.
-Held-out sets are never read. Shipping the layers would mean re-embedding the index and refitting
-the ranker and the refusal model on the new vectors (see README, "Measured and not kept").
+Trains the top ``--layers`` layers of all-MiniLM-L6-v2 (the rest frozen) with in-batch negatives
+(MultipleNegativesRankingLoss, scale 20) on the GB pairs of ``train_embedder.gb_triples`` only: heading
+path -> clause, term -> definition, SMDA-266 -> the clause it quotes. No golden question is trained on,
+so the question adapter, the ranker and the refusal model fitted afterwards on the tuning questions
+(out of fold) read dense scores these layers never saw. Writes
+clausetrace/index/models/minilm-gb-layers.safetensors (float16, ~7 MB) and a .json with the settings,
+the time on these cores and dense recall@5 on the GB tuning sets for the base and the tuned encoder.
+Then run ``clausetrace ingest`` (clause vectors change), ``train_gb_adapter.py``, ``clausetrace
+ingest``, ``train_gb_ranker.py`` and ``train_refusal.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -24,32 +27,24 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe  # noqa: E402
-from benchmarks.train_gb_adapter import NAME, answering, load_pairs, question_triples  # noqa: E402
+from benchmarks.train_embedder import Triple, gb_triples  # noqa: E402
+from benchmarks.train_gb_adapter import MIRROR, answering, load_pairs  # noqa: E402
+from benchmarks.tuning import TUNING  # noqa: E402
 from clausetrace.index import load_index  # noqa: E402
-from clausetrace.index.embed import adapt, load_adapter, model_path  # noqa: E402
+from clausetrace.index.embed import load_sentence_model  # noqa: E402
+from clausetrace.index.registry import TUNED_MODELS  # noqa: E402
 
-GOLDEN = Path(__file__).resolve().parent.parent / "eval" / "golden"
-TRAIN = ("gb", "new-docs", "plain-tune", "plain-tune-2", "plain-tune-3", "plain-tune-4")
-UNSEEN = ("plain-tune-5", "plain-tune-6", "plain-tune-7")
-BATCH, SCALE, SEED = 32, 20.0, 13
-
-
-def recall(pairs, items, questions: np.ndarray, nodes: np.ndarray, k: int = 5) -> dict[str, float]:
-    """Per golden file: share of questions with an answering node among the k closest."""
-    found: dict[str, list[bool]] = {}
-    for (source, item), q in zip(items, questions, strict=True):
-        top = set(np.argsort(-(nodes @ q))[:k].tolist())
-        found.setdefault(source, []).append(bool(top & set(answering(pairs, item))))
-    return {source: round(float(np.mean(v)), 3) for source, v in found.items()}
+OUT = TUNED_MODELS["minilm-gb-tuned"].layers
+BATCH, SCALE, SEED, MAX_TOKENS = 32, 20.0, 13, 256
 
 
-def tune_layers(triples, layers: int, epochs: int, lr: float):
-    """The base model with its top layers trained on the triples (question, clause, negative)."""
+def tune_layers(triples: list[Triple], layers: int, epochs: int, lr: float):
+    """The base model with its top layers trained on the triples (query, clause, optional negative)."""
     import torch
-    from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(model_path()), device="cpu")
-    model.max_seq_length = 256
+    torch.manual_seed(SEED)
+    model = load_sentence_model()
+    model.max_seq_length = MAX_TOKENS
     encoder = model[0].auto_model
     for p in encoder.parameters():
         p.requires_grad = False
@@ -78,34 +73,68 @@ def tune_layers(triples, layers: int, epochs: int, lr: float):
     return model
 
 
+def tuned_weights(model, layers: int) -> dict:
+    """The trained layers' weights, float16, keyed as in the transformer's state dict."""
+    encoder = model[0].auto_model
+    first = len(encoder.encoder.layer) - layers
+    prefixes = tuple(f"encoder.layer.{n}." for n in range(first, len(encoder.encoder.layer)))
+    return {k: v.half().contiguous() for k, v in encoder.state_dict().items() if k.startswith(prefixes)}
+
+
+def dense_recall(pairs, model, k: int = 5) -> dict[str, float]:
+    """Per tuning file: share of questions with an answering node among the model's k closest."""
+    nodes = model.encode(pairs.node_text, batch_size=BATCH, normalize_embeddings=True)
+    questions = model.encode(
+        [q.question for _, q in pairs.items], batch_size=BATCH, normalize_embeddings=True
+    )
+    found: dict[str, list[bool]] = {}
+    for (source, item), q in zip(pairs.items, questions, strict=True):
+        top = set(np.argsort(-(nodes @ q))[:k].tolist())
+        found.setdefault(source, []).append(bool(top & set(answering(pairs, item))))
+    return {source: round(float(np.mean(v)), 3) for source, v in found.items()}
+
+
 def main() -> None:
+    """Train, save the layers and their record, print recall before and after."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--index", type=Path, default=Path("index"))
+    p.add_argument("--mirror", type=Path, default=MIRROR)
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--lr", type=float, default=5e-5)
     args = p.parse_args()
-    index = load_index(args.index)
-    pairs = load_pairs(index, [GOLDEN / f"{name}.jsonl" for name in TRAIN + UNSEEN])
-    train = [x for x in pairs.items if x[0] in TRAIN]
-    unseen = [x for x in pairs.items if x[0] in UNSEEN]
-    triples = question_triples(pairs, train, random.Random(SEED)) + pairs.synthetic
-    base = np.stack([pairs.vectors[item.question] for _, item in unseen])
-    print(f"{describe()}; {len(triples)} training pairs, {len(unseen)} unseen questions")
-    print("base     ", recall(pairs, unseen, base, pairs.nodes))
-    print("adapter  ", recall(pairs, unseen, adapt(base, load_adapter(NAME)), pairs.nodes))
+    import torch
+    from safetensors.torch import save_file
+
+    torch.set_num_threads(2)
+    # read while the index still matches the weights it was built with
+    pairs = load_pairs(load_index(args.index), [t for t in TUNING if t.exists()], args.mirror)
+    triples = gb_triples(args.mirror)
+    print(f"{describe()}; {len(triples)} GB pairs", flush=True)
     started = time.perf_counter()
     model = tune_layers(triples, args.layers, args.epochs, args.lr)
     trained = time.perf_counter() - started
-    nodes = model.encode(pairs.node_text, batch_size=BATCH, normalize_embeddings=True)
-    questions = model.encode(
-        [item.question for _, item in unseen], batch_size=BATCH, normalize_embeddings=True
-    )
-    print(
-        f"top {args.layers} layers, {args.epochs} epochs, lr {args.lr}: ",
-        recall(pairs, unseen, questions, nodes),
-    )
-    print(f"training {trained:.0f} s, re-embedding {time.perf_counter() - started - trained:.0f} s")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tuned_weights(model, args.layers), str(OUT))
+    record = {
+        "settings": {
+            "layers": args.layers,
+            "epochs": args.epochs,
+            "lr": args.lr,
+            "batch": BATCH,
+            "seed": SEED,
+        },
+        "gb_pairs": len(triples),
+        "dense_recall_at_5": {
+            "base": dense_recall(pairs, load_sentence_model()),
+            "tuned": dense_recall(pairs, model),
+        },
+        "training_seconds": round(trained),
+        "machine": describe(),
+        "command": "python benchmarks/train_gb_layers.py " + " ".join(sys.argv[1:]),
+    }
+    OUT.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(record, indent=2))
 
 
 if __name__ == "__main__":

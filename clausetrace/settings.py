@@ -23,8 +23,8 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default=Path(".cache"), description="Embedding cache")
     mirror: Path | None = Field(default=None, description="Local mirror folder used by fetch")
     model: str = Field(
-        default="minilm-gb-adapter",
-        description="Embedding model name (the base model plus the GB question adapter)",
+        default="minilm-gb-tuned",
+        description="Embedding model name (the base model with GB-tuned top layers and question adapter)",
     )
     max_node_words: int = Field(default=180, description="Split clauses longer than this")
     k: int = Field(default=5, description="Clauses cited per answer at most")

