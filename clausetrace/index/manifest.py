@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from clausetrace import __version__
-from clausetrace.errors import ClausetraceError, IndexMismatchError, IndexMissingError
-from clausetrace.index.registry import DIMENSION, MODEL_NAME, model_id, model_name
+from clausetrace.errors import IndexMismatchError, IndexMissingError
+from clausetrace.index.registry import DIMENSION, MODEL_NAME, MODELS, model_id, model_name
 from clausetrace.models import IndexManifest
 
 __all__ = ["DIMENSION", "INDEX_FORMAT", "MODEL_NAME", "check_manifest", "parse_manifest"]
@@ -37,20 +37,15 @@ def check_manifest(manifest: IndexManifest, where: Path, model: str | None = Non
             f"index at {where} has format {manifest.format} != {INDEX_FORMAT}: "
             "rebuild with `clausetrace ingest`"
         )
-    expected = _expected_model(manifest.model, model)
+    if not model and model_name(manifest.model) not in MODELS:
+        raise IndexMismatchError(
+            f"index built with model {manifest.model}, which this clausetrace does not know "
+            f"(it knows {', '.join(MODELS)}): rebuild with `clausetrace ingest`"
+        )
+    expected = model_id(model or model_name(manifest.model))  # an unknown model asked for: one line
     if manifest.model != expected or manifest.dimension != DIMENSION:
         raise IndexMismatchError(
             f"index built with model {manifest.model} ({manifest.dimension}d), this clausetrace "
             f"uses {expected} ({DIMENSION}d): rebuild with `clausetrace ingest`"
         )
     return manifest
-
-
-def _expected_model(recorded: str, model: str | None) -> str:
-    """The model id an index must record: the asked-for model's, else that of the model it names."""
-    if model:
-        return model_id(model)  # an unknown model asked for: a one-line error naming the known ones
-    try:
-        return model_id(model_name(recorded))
-    except ClausetraceError:
-        return MODEL_NAME  # an unknown model name: the message names the base model

@@ -92,6 +92,7 @@ def test_missing_and_mismatched_indexes_are_refused(gb_index_dir, tmp_path):
     with pytest.raises(IndexMismatchError, match="bge-small") as error:
         read_manifest(folder)
     assert "\n" not in str(error.value)
+    assert "does not know" in str(error.value) and Settings().model in str(error.value)  # names the known
     data["model"], data["format"] = "all-MiniLM-L6-v2", 99
     manifest.write_text(json.dumps(data))
     with pytest.raises(IndexMismatchError, match="format 99"):
