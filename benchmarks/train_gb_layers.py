@@ -20,6 +20,7 @@ import json
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.machine import describe  # noqa: E402
 from benchmarks.train_embedder import Triple, gb_triples  # noqa: E402
-from benchmarks.train_gb_adapter import MIRROR, answering, load_pairs  # noqa: E402
+from benchmarks.train_gb_adapter import MIRROR, Pairs, dense_recall, load_pairs  # noqa: E402
 from benchmarks.tuning import TUNING  # noqa: E402
 from clausetrace.index import load_index  # noqa: E402
 from clausetrace.index.embed import load_sentence_model  # noqa: E402
@@ -81,17 +82,11 @@ def tuned_weights(model, layers: int) -> dict:
     return {k: v.half().contiguous() for k, v in encoder.state_dict().items() if k.startswith(prefixes)}
 
 
-def dense_recall(pairs, model, k: int = 5) -> dict[str, float]:
-    """Per tuning file: share of questions with an answering node among the model's k closest."""
-    nodes = model.encode(pairs.node_text, batch_size=BATCH, normalize_embeddings=True)
-    questions = model.encode(
-        [q.question for _, q in pairs.items], batch_size=BATCH, normalize_embeddings=True
-    )
-    found: dict[str, list[bool]] = {}
-    for (source, item), q in zip(pairs.items, questions, strict=True):
-        top = set(np.argsort(-(nodes @ q))[:k].tolist())
-        found.setdefault(source, []).append(bool(top & set(answering(pairs, item))))
-    return {source: round(float(np.mean(v)), 3) for source, v in found.items()}
+def encoded(pairs: Pairs, model) -> Pairs:
+    """The pairs with their nodes and questions embedded by ``model`` (for ``dense_recall``)."""
+    texts = [*pairs.node_text, *(q.question for _, q in pairs.items)]
+    vectors = dict(zip(texts, model.encode(texts, batch_size=BATCH, normalize_embeddings=True), strict=True))
+    return replace(pairs, nodes=np.stack([vectors[t] for t in pairs.node_text]), vectors=vectors)
 
 
 def main() -> None:
@@ -126,8 +121,8 @@ def main() -> None:
         },
         "gb_pairs": len(triples),
         "dense_recall_at_5": {
-            "base": dense_recall(pairs, load_sentence_model()),
-            "tuned": dense_recall(pairs, model),
+            "base": dense_recall(encoded(pairs, load_sentence_model()), None),
+            "tuned": dense_recall(encoded(pairs, model), None),
         },
         "training_seconds": round(trained),
         "machine": describe(),
