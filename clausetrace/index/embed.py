@@ -64,10 +64,16 @@ def load_layers(model: Any, path: Path) -> None:
     from safetensors.torch import load_file
 
     encoder = model[0].auto_model
-    tuned = load_file(str(path))
+    try:
+        tuned = load_file(str(path))
+    except Exception as error:  # safetensors raises its own error types for a damaged file
+        raise ClausetraceError(
+            f"{path.name}: unreadable tuned layers ({error}); reinstall clausetrace"
+        ) from None
     unknown = sorted(set(tuned) - set(encoder.state_dict()))
     if unknown or not tuned:
-        raise ClausetraceError(f"{path.name}: not tuned MiniLM layers (unknown weights {unknown[:3]})")
+        found = f"unknown weights {unknown[:3]}" if unknown else "no weights"
+        raise ClausetraceError(f"{path.name}: not tuned MiniLM layers ({found})")
     encoder.load_state_dict({k: v.float() for k, v in tuned.items()}, strict=False)
 
 

@@ -112,6 +112,9 @@ def test_weights_that_are_not_minilm_layers_are_refused(tmp_path) -> None:
     save_file({"classifier.weight": torch.zeros(2, 2)}, str(tmp_path / "other.safetensors"))
     with pytest.raises(ClausetraceError, match="not tuned MiniLM layers"):
         load_sentence_model(tmp_path / "other.safetensors")
+    (tmp_path / "cut.safetensors").write_bytes(TUNED_MODELS["minilm-gb-tuned"].layers.read_bytes()[:4096])
+    with pytest.raises(ClausetraceError, match="unreadable tuned layers"):
+        load_sentence_model(tmp_path / "cut.safetensors")
 
 
 def test_the_cache_keeps_each_encoders_vectors_apart(tmp_path) -> None:
