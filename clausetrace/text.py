@@ -12,6 +12,11 @@ SENTENCE_SPLIT = re.compile(r"(?<=[a-z0-9)\]*][.])\s+(?=[A-Z(*])|\s*\n\s*\n\s*")
 OBLIGATION = re.compile(
     r"\b(must|shall|is required to|are required to|all reasonable steps|is obliged to)\b", re.I
 )
+RELIEF = re.compile(  # a permission or an exemption: what a licensee may do or need not do
+    r"\b(?:may|is not required to|are not required to|need not|is not obliged to|does not apply|"
+    r"do not apply|shall not apply|is exempt|are exempt)\b",
+    re.I,
+)
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
     between both but by can could did do does doing down during each few for from further had has
@@ -39,6 +44,11 @@ def content_terms(text: str) -> set[str]:
 def is_obligation(sentence: str) -> bool:
     """True when a sentence states a duty (must, shall, is required to, all reasonable steps)."""
     return bool(OBLIGATION.search(sentence))
+
+
+def is_normative(sentence: str) -> bool:
+    """True when a sentence states a duty, a permission or an exemption (a rule, not a description)."""
+    return is_obligation(sentence) or bool(RELIEF.search(sentence))
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -30,7 +30,7 @@ from clausetrace.query import Query, parse_query
 from clausetrace.register.parties import DECIDERS, PARTY_RE, normalise_party, owed_by
 from clausetrace.retrieve import Hit, HybridRetriever, make_retriever
 from clausetrace.settings import Settings
-from clausetrace.text import content_terms, is_obligation
+from clausetrace.text import content_terms, is_normative, is_obligation
 
 UNCERTAIN_BELOW = 0.5  # answers less likely than this to be supported carry a note
 EXPANSION_SHARE = 0.5  # weight of a thesaurus expansion's term against the question's own
@@ -285,8 +285,9 @@ def choose_sentences(
     query: Query, hits: list[Hit], index: ClauseIndex, limit: int, cutoff: float
 ) -> list[tuple[Hit, tuple[int, int]]]:
     """Best sentence per useful clause: at most limit, within cutoff of the best. A sentence scores
-    by the rare question terms it shares, its closeness in meaning to the question, being an
-    obligation (a heading scores less), naming who decides when that is asked, and its clause's rank."""
+    by the rare question terms it shares, its closeness in meaning to the question, being a rule (a
+    duty, a permission or an exemption; a heading scores less), naming who decides when that is
+    asked, and its clause's rank."""
     weights = term_weights(query, index)
     norm = math.sqrt(math.fsum(weights.values()) or 1.0) * math.sqrt(MEAN_WEIGHT)
     vector = question_vector(query, index)
@@ -298,7 +299,7 @@ def choose_sentences(
         for span in spans:
             passage = doc.text[span[0] : span[1]]
             overlap = math.fsum(weights.get(t, 0.0) for t in content_terms(passage)) / norm
-            bonus = 0.5 if is_obligation(passage) else -0.5 if is_heading(passage) else 0.0
+            bonus = 0.5 if is_normative(passage) else -0.5 if is_heading(passage) else 0.0
             if query.asks_power and power_holders(passage):
                 bonus += POWER_BONUS
             prior = 1.5 if hit.via in QUOTED_FIRST else 1.0 / (1 + rank)

@@ -216,3 +216,16 @@ def test_a_question_about_a_version_year_is_answered_from_that_version_or_refuse
     missing = ask("What did standard condition 39 say in the 2016 consolidated licence?", gb_index)
     assert missing.refused and "no 2016 version of ESL 39 is held" in missing.reason
     assert "2019-08-03" in missing.reason
+
+
+def test_an_exemption_is_quoted_beside_the_duty_it_relieves(gb_index, monkeypatch):
+    """ESL 40.5 ('is not required to comply with paragraph 40.1') states no duty but is the rule
+    that answers whether a display must be given: scored as a rule it is quoted; scored as
+    description, as it was when only duties earned the bonus, it is cut."""
+    from clausetrace.answer import quoting
+    from clausetrace.text import is_obligation
+
+    question = "Does my supplier have to give me an in-home display?"
+    assert {"ESL 40.1", "ESL 40.5"} <= {c.anchor for c in ask(question, gb_index).citations}
+    monkeypatch.setattr(quoting, "is_normative", is_obligation)
+    assert "ESL 40.5" not in {c.anchor for c in ask(question, gb_index).citations}
