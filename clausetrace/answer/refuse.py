@@ -13,10 +13,10 @@ Hard rules, then a calibrated decision:
   top clauses do not give, for a company, for what happens in practice, a document asked about by
   a title no indexed document has, a decision taken under a power that the top clauses leave to a
   direction or a published document, a definition found, the fused score, how close the sentences an
-  answer would quote are to the question, how much its wording alone looks answerable) gives the probability
-  that the corpus answers. Its weights, feature scaling and threshold are data
-  (`refusal_model.json`), fitted by `python benchmarks/train_refusal.py` with cross-validation on
-  the tuning questions only.
+  answer would quote are to the question, and how much the question and the closest of them look like
+  a question the corpus answers and its answer) gives the probability that the corpus answers.
+  Its weights, feature scaling and threshold are data (`refusal_model.json`), fitted by
+  `python benchmarks/train_refusal.py` with cross-validation on the tuning questions only.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ FEATURES = (
     "decision_deferred",
     "sentence_dense",
     "sentence_dense_mean",
-    "question_style",
+    "answer_style",
 )
 NUMBER_WORDS = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|\d+(?:\.\d+)?)"
@@ -88,7 +88,7 @@ PERIOD_TEXT_RE = re.compile(  # a length of time the text gives, or 'as soon as 
 
 def features(query: Query, hits: list[Hit], index: ClauseIndex, quoted: list[Span]) -> dict[str, float]:
     """Retrieval evidence for one question and the sentences an answer would quote, as named numbers
-    (all of FEATURES but question_style, which the fitted model adds)."""
+    (all of FEATURES but answer_style, which the fitted model adds)."""
     dense = sorted((h.dense for h in hits), reverse=True) or [0.0]
     close = list(index.sentence_vectors.similarities(question_vector(query, index), quoted).values())
     close = close or [dense[0]]
@@ -137,13 +137,21 @@ def question_vector(query: Query, index: ClauseIndex) -> np.ndarray:
     return index.embed_model.question_vector(query.search_text)
 
 
-def question_style(vector: np.ndarray, model: dict[str, object]) -> float:
-    """How much a question's wording alone looks like one the corpus answers: a logistic model over
-    its vector, fitted on the tuning questions ("how many responses did the consultation get",
-    "has Ofgem ever fined" read as questions about events and figures that rules do not record)."""
+def style_input(vector: np.ndarray, sentence: np.ndarray | None) -> np.ndarray:
+    """What the style model reads: the question's vector, and its products and distances with the
+    closest sentence an answer would quote (zeros for a sentence when none would be quoted)."""
+    sentence = np.zeros_like(vector) if sentence is None else sentence
+    return np.concatenate([vector, vector * sentence, np.abs(vector - sentence)])
+
+
+def answer_style(vector: np.ndarray, sentence: np.ndarray | None, model: dict[str, object]) -> float:
+    """How much a question and the sentence closest to it look like a question the corpus answers
+    and its answer: a logistic model over style_input, fitted on the tuning questions ("how many
+    responses did the consultation get", "has Ofgem ever fined" read as questions about events and
+    figures that rules do not record, and a sentence on the topic that does not say it)."""
     style: dict[str, Any] = model["style"]  # type: ignore[assignment]
-    z = float(np.dot(np.asarray(style["coef"], dtype=np.float32), vector)) + float(style["intercept"])
-    return 1.0 / (1.0 + math.exp(-z))
+    z = float(np.dot(np.asarray(style["coef"], dtype=np.float32), style_input(vector, sentence)))
+    return 1.0 / (1.0 + math.exp(-(z + float(style["intercept"]))))
 
 
 @cache
@@ -184,7 +192,8 @@ def assess(
         )
     model = load_model()
     values = features(query, hits, index, quoted)
-    values["question_style"] = question_style(question_vector(query, index), model)
+    vector = question_vector(query, index)
+    values["answer_style"] = answer_style(vector, index.sentence_vectors.closest(vector, quoted), model)
     probability = answer_probability(values, model)
     found = set().union(*(index.terms_of(h.clause.key) for h in hits[:3])) if hits else set()
     missing = sorted(query.distinctive - found)[:5]

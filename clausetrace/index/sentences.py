@@ -76,3 +76,8 @@ class SentenceVectors:
             return {}
         values = self.vectors[[self.rows[s] for s in held]] @ vector
         return dict(zip(held, values.tolist(), strict=True))
+
+    def closest(self, vector: np.ndarray, spans: Iterable[Span]) -> np.ndarray | None:
+        """The vector of the held span closest to a unit vector (None when no span is held)."""
+        close = self.similarities(vector, spans)
+        return self.vectors[self.rows[max(close, key=close.__getitem__)]] if close else None

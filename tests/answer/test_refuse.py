@@ -6,7 +6,7 @@ import math
 
 from clausetrace.answer import ask
 from clausetrace.answer.quoting import choose_sentences, quote_limit, quoted_spans
-from clausetrace.answer.refuse import FEATURES, answer_probability, features, load_model, question_style
+from clausetrace.answer.refuse import FEATURES, answer_probability, answer_style, features, load_model
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query, parse_query
 from clausetrace.retrieve import HybridRetriever
@@ -39,22 +39,31 @@ def test_features_read_the_evidence(gb_index):
     close = parse_query("Who must install smart meters at domestic premises?", gb_index)
     far = parse_query("Do Dutch suppliers in the Netherlands offer tulip discounts?", gb_index)
     near, away = (_features(q, retriever, gb_index) for q in (close, far))
-    assert set(near) == set(FEATURES) - {"question_style"}
+    assert set(near) == set(FEATURES) - {"answer_style"}
     assert near["coverage"] > away["coverage"] and away["unknown_words"] > near["unknown_words"]
     assert near["sentence_dense"] > away["sentence_dense"] >= away["sentence_dense_mean"]
 
 
-def test_question_style_reads_questions_about_events_and_figures_as_less_answerable(gb_index):
-    """The style model sees only the question's vector: a question about what happened in practice
-    scores lower than one about a duty (neither question is in the tuning sets)."""
-    model = load_model()
-    assert len(model["style"]["coef"]) == 384
-    duty = parse_query("Do suppliers have to offer an in-home display when they fit a smart meter?", gb_index)
-    event = parse_query("How many in-home displays did suppliers hand out last winter?", gb_index)
-    duty_style, event_style = (
-        question_style(gb_index.embed_model.question_vector(q.search_text), model) for q in (duty, event)
-    )
-    assert duty_style > 0.5 > event_style
+def test_answer_style_reads_questions_about_events_and_figures_as_less_answerable(gb_index):
+    """The style model reads the question's vector and the closest sentence an answer would quote:
+    a question about what happened in practice scores lower than one about a duty (neither question
+    is in the tuning sets), and the same question scores differently beside another sentence."""
+    model, retriever, settings = load_model(), HybridRetriever(gb_index), Settings()
+    assert len(model["style"]["coef"]) == 3 * 384
+    styles = []
+    for text in (
+        "Do suppliers have to offer an in-home display when they fit a smart meter?",
+        "How many in-home displays did suppliers hand out last winter?",
+    ):
+        query = parse_query(text, gb_index)
+        hits = retriever.search(query, 5)
+        quoted = quoted_spans(choose_sentences(query, hits, gb_index, *quote_limit(query, settings)))
+        vector = gb_index.embed_model.question_vector(query.search_text)
+        sentence = gb_index.sentence_vectors.closest(vector, quoted)
+        assert sentence is not None and sentence.shape == vector.shape
+        styles.append((answer_style(vector, sentence, model), answer_style(vector, None, model)))
+    (duty, duty_alone), (event, _) = styles
+    assert duty > 0.5 > event and duty != duty_alone
 
 
 def test_a_period_asked_for_is_unsupported_only_when_the_top_clauses_give_none(gb_index):

@@ -34,3 +34,14 @@ def test_a_question_vector_is_computed_once_and_read_only(gb_index):
     first = model.question_vector(text)
     assert model.question_vector(text) is first and not first.flags.writeable
     assert np.allclose(first, model.encode([text])[0], atol=1e-5)
+
+
+def test_closest_gives_the_vector_of_the_most_similar_held_sentence(gb_index):
+    vectors, docs = gb_index.sentence_vectors, gb_index.documents
+    clause = gb_index.get_clause("ESL 50.3")
+    spans = [(clause.doc_id, s, e) for s, e in sentence_spans(clause, docs[clause.doc_id])]
+    other = gb_index.get_clause("ESL 39.1")
+    spans += [(other.doc_id, *sentence_spans(other, docs[other.doc_id])[0])]
+    own = gb_index.embed_model.encode([span_text(spans[-1], docs)])[0]
+    assert np.allclose(vectors.closest(own, spans), vectors.vectors[vectors.rows[spans[-1]]])
+    assert vectors.closest(own, [("no-such-doc", 0, 1)]) is None
