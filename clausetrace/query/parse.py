@@ -115,7 +115,15 @@ QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60}?)['’\"”](?!\w
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("change", CHANGE_CUE),
-    ("exception", re.compile(r"\b(exception\w*|exempt\w*|does not apply|not (?:have|required) to)\b", re.I)),
+    (  # 'are we let off', 'do we still have to', "doesn't need to": whether a duty does not apply
+        "exception",
+        re.compile(
+            r"\b(exception\w*|exempt\w*|does not apply|not (?:have|required) to|still (?:have|need|got) to|"
+            r"let off|off the hook|excused|waiv\w*|carve[- ]outs?|"
+            r"(?:don'?t|do not|doesn'?t|does not|no longer) (?:have|need) to)\b",
+            re.I,
+        ),
+    ),
     ("definition", re.compile(r"\b(meaning|mean|means|defin\w*|counts? as|what is an?)\b", re.I)),
     ("who", re.compile(r"\b(who|whom|which (?:part(?:y|ies)|licensees?|suppliers?|bod(?:y|ies)))\b", re.I)),
     ("may", re.compile(r"\b(may|can|allowed|permitted|entitled)\b", re.I)),

@@ -229,3 +229,14 @@ def test_an_exemption_is_quoted_beside_the_duty_it_relieves(gb_index, monkeypatc
     assert {"ESL 40.1", "ESL 40.5"} <= {c.anchor for c in ask(question, gb_index).citations}
     monkeypatch.setattr(quoting, "is_normative", is_obligation)
     assert "ESL 40.5" not in {c.anchor for c in ask(question, gb_index).citations}
+
+
+def test_a_question_whether_a_duty_still_applies_gets_its_exceptions(gb_index):
+    """'Still have to' asks whether a duty does not apply: the exception to ESL 40.1 for a display
+    already in the home (ESL 40.5) is cited, though the question never says 'exception'."""
+    answer = ask(
+        "My neighbour bought her own energy monitor screen before the smart meter went in. "
+        "Does her supplier still have to offer her one?",
+        gb_index,
+    )
+    assert "ESL 40.5" in {c.anchor for c in answer.citations}

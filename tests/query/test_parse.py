@@ -67,6 +67,10 @@ QUERIES = [
     pytest.param("Who must comply with SEC Section F4.3?", "who", (), ("SEC F4.3",), id="quoted-only"),
     pytest.param("What changed in condition 48 since 2022?", "change", ("ESL 48",), (), id="change"),
     pytest.param("What does Relevant Smart Metering System mean?", "definition", (), (), id="definition"),
+    pytest.param("Are we let off fitting one in a listed building?", "exception", (), (), id="let-off"),
+    pytest.param("Does the supplier still have to offer its own display?", "exception", (), (), id="still"),
+    pytest.param("So we don't need to offer a display then?", "exception", (), (), id="dont-need"),
+    pytest.param("Do we have to offer a display?", "what", (), (), id="plain-duty"),
 ]
 
 
