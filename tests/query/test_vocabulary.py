@@ -15,7 +15,16 @@ SYNONYMS = [
     pytest.param("Can my supplier take half-hourly readings?", "periods of less than one day", id="hh"),
     pytest.param("Who owns the meter? the meter owner?", "Meter Asset Provider", id="meter-owner"),
     pytest.param("There's no mobile coverage at my house: do I still get one?", "SM WAN", id="coverage"),
+    pytest.param("Can we be let off the display duty?", "derogation", id="let-off"),
+    pytest.param("Her display stopped working. Who fixes it?", "fault", id="broken"),
+    pytest.param("After the switch, who keeps the meter working?", "Change of Supplier", id="after-switch"),
+    pytest.param("They switched to us last week", "Supplier Transfer", id="switched-to-us"),
+    pytest.param("Do new-build homes get one?", "new connections", id="new-build"),
 ]
+
+
+def test_a_load_control_switch_is_not_a_change_of_supplier(gb_index):
+    assert "Change of Supplier" not in parse_query("What is a load control switch?", gb_index).expansions
 
 
 @pytest.mark.parametrize(("question", "wording"), SYNONYMS)
