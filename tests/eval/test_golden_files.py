@@ -13,9 +13,12 @@ FILES = sorted(GOLDEN_DIR.glob("*.jsonl"))
 
 
 def test_the_held_out_sets_are_there():
-    assert {"plain-heldout.jsonl", "plain-heldout-2.jsonl", "plain-heldout-3.jsonl"} <= {
-        f.name for f in FILES
-    }
+    assert {
+        "plain-heldout.jsonl",
+        "plain-heldout-2.jsonl",
+        "plain-heldout-3.jsonl",
+        "plain-heldout-4.jsonl",
+    } <= {f.name for f in FILES}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
