@@ -14,7 +14,7 @@ OBLIGATION = re.compile(
 )
 RELIEF = re.compile(  # a permission or an exemption: what a licensee may do or need not do
     r"\b(?:may|is not required to|are not required to|need not|is not obliged to|does not apply|"
-    r"do not apply|shall not apply|is exempt|are exempt)\b",
+    r"do not apply|is exempt|are exempt)\b",
     re.I,
 )
 STOPWORDS = frozenset(

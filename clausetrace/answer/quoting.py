@@ -261,13 +261,13 @@ def _keys(chosen: list[tuple[Hit, tuple[int, int]]]) -> set[str]:
 
 
 def _best_span(query: Query, hit: Hit, index: ClauseIndex) -> tuple[int, int]:
-    """The sentence of a clause sharing most terms with the question (obligations preferred)."""
+    """The sentence of a clause sharing most terms with the question (rules preferred)."""
     doc = index.documents[hit.clause.doc_id]
     spans = [hit.span] if hit.span else sentence_spans(hit.clause, doc)
 
     def score(span: tuple[int, int]) -> float:
         passage = doc.text[span[0] : span[1]]
-        return len(query.terms & content_terms(passage)) + (0.5 if is_obligation(passage) else 0.0)
+        return len(query.terms & content_terms(passage)) + (0.5 if is_normative(passage) else 0.0)
 
     return max(spans, key=score)
 
