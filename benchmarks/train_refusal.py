@@ -65,7 +65,7 @@ def collect(index_dir: Path, golden: list[Path]) -> tuple[np.ndarray, np.ndarray
             use_fold(index, adapters, item.id)
             query = parse_query(item.question, index)
             hits = retriever.search(query, RETRIEVE_K)[: settings.k]
-            if query.change_document or any(h.via in NAMED for h in hits) or query.absent:
+            if query.change_document or any(h.via in NAMED for h in hits) or query.absent or query.elsewhere:
                 continue
             chosen = choose_sentences(query, hits, index, *quote_limit(query, settings))
             quoted = quoted_spans(chosen)

@@ -14,7 +14,7 @@ from clausetrace.models import Clause
 from clausetrace.query import Query
 from clausetrace.retrieve import Hit
 
-OVERVIEW_ITEMS = 8  # paragraphs of the unit quoted at most
+OVERVIEW_ITEMS = 12  # paragraphs of the unit quoted at most
 OVERVIEW_CUTOFF = 0.3  # a paragraph's best sentence needs this share of the best one's score
 LOOKED_AT = 3  # top clauses whose unit may be the one outlined
 DEFINING_RE = re.compile(

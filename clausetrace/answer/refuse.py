@@ -3,6 +3,8 @@
 Hard rules, then a calibrated decision:
 - a clause, or a quotation of an instrument, the question names by number is an answer;
 - a named clause that is neither indexed nor quoted is refused, naming it;
+- a question about a place outside Great Britain that no indexed document names is refused: the
+  licences and codes are Great Britain's;
 - a question about who is impacted when a rule is not met is answered when the SMDA-266 section 4
   table, which says exactly that, is among the top clauses;
 - an instrument asked about that is not indexed is refused unless guidance quoting it is on topic;
@@ -178,6 +180,9 @@ def assess(
         return "", None, []
     if query.absent:
         return _absent_reason(query.absent, index), None, []
+    if query.elsewhere:
+        why = "the indexed documents are Great Britain's licences and codes; they do not cover "
+        return why + ", ".join(query.elsewhere), None, []
     if answers_impact(query, hits):
         return "", None, []
     if query.absent_sources and not _quoted_on_topic(query, hits[:3], index):

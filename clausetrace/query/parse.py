@@ -23,6 +23,10 @@ from clausetrace.text import content_terms
 Intent = Literal["change", "exception", "definition", "who", "may", "when", "impact", "list", "what"]
 
 WHAT_IS_RE = re.compile(r"^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s*){1,6}\??$", re.I)
+MEANING_CUE = re.compile(  # 'what exactly is a comms hub', 'in licence terms, who is that', 'stand for'
+    r"\b(?:what\s+(?:exactly|actually|precisely)\s+(?:is|are)|who\s+(?:exactly\s+)?is\s+that|stands?\s+for)\b",
+    re.I,
+)
 CHANGE_CUE = re.compile(  # not 'changeover', 'change supplier', 'changed her mind'
     r"\b(chang(?:e|ed|es|ing)\b(?!\s+(?:of\s+)?(?:(?:their|her|his|my|our|your|energy|electricity|gas)\s+)*"
     r"(?:suppliers?|mind|hands))|differ\w*|amend\w*|updated?|since (?:19|20)\d\d|"
@@ -111,6 +115,12 @@ NON_COMPLIANCE_CUE = re.compile(  # 'if our meters don't meet SMETS', 'turn out 
     r"(?:aren't|are not|isn't|is not|not)\s+met|suffer\w*)\b",
     re.I,
 )
+ELSEWHERE_RE = re.compile(  # places outside Great Britain, whose rules the GB licences and codes are not
+    r"\b(?:Northern\s+Ireland|(?:Republic\s+of\s+)?Ireland|Belfast|Dublin|Isle\s+of\s+Man|Channel\s+Islands|"
+    r"Jersey|Guernsey|France|Germany|Spain|Italy|Netherlands|Belgium|Denmark|Sweden|Norway|European\s+Union|"
+    r"EU|United\s+States|USA|America|Canada|Australia|New\s+Zealand|India|Japan|China)\b"
+)
+IN_GB_RE = re.compile(r"\b(?:Great\s+Britain|England|Scotland|Wales)\b")  # 'moved from Belfast to Wales'
 QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60}?)['’\"”](?!\w)")  # 'Electricity Meter', “SEC Panel”
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
@@ -161,6 +171,7 @@ class Query:
     ] = ()  # document titles asked about that no indexed title has ('SMKI RAPP')
     asks_for: frozenset[str] = frozenset()  # 'amount', 'entity', 'current', 'decision', 'period', 'event'
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
+    elsewhere: tuple[str, ...] = ()  # places outside Great Britain it asks about that no document names
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus
     expansions: tuple[str, ...] = ()  # document wording added to the search text (synonyms, acronyms)
@@ -188,6 +199,8 @@ class Query:
             parts.append(f"changes to {self.change_document}")
         if self.dates:
             parts.append(f"dates {', '.join(self.dates)}")
+        if self.elsewhere:
+            parts.append(f"asks about {', '.join(self.elsewhere)} (outside Great Britain)")
         if self.version_year:
             parts.append(f"asks for the {self.version_year} version")
         if self.definitions and not self.asks_definition:
@@ -247,7 +260,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
     terms = frozenset(content_terms(topic))
     expanded = terms | content_terms(" ".join(expansions))
     intent = intent_of(cleaned)
-    asks_definition = intent == "definition" or bool(WHAT_IS_RE.match(cleaned))
+    asks_definition = intent == "definition" or bool(WHAT_IS_RE.match(cleaned) or MEANING_CUE.search(cleaned))
     in_quotes = [d for m in QUOTED_RE.finditer(cleaned) for d in _quoted_definitions(m.group(1), index)]
     named = tuple(named_instruments(cleaned))
     return Query(
@@ -263,6 +276,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         outside_instruments=tuple(p for p in named if not _holds(index, p)),
         asks_for=frozenset(kind for kind, cue in ASKS_FOR if cue.search(cleaned)),
         names=tuple(NAME_RE.findall(cleaned)),
+        elsewhere=_elsewhere(cleaned, index),
         absent_sources=tuple(p for p in source_instruments(cleaned) if not _holds(index, p)),
         outside_titles=tuple(t for t in source_titles(cleaned) if not _has_title(index, t)),
         terms=terms,
@@ -275,12 +289,30 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         asks_impact=bool(IMPACT_CUE.search(cleaned) or NON_COMPLIANCE_CUE.search(cleaned)),
         asks_overview=bool(OVERVIEW_CUE.search(cleaned)),
         asks_units=bool(UNITS_CUE.search(cleaned)),
-        definitions=tuple(dict.fromkeys(in_quotes + (index.defined_in(cleaned) if asks_definition else []))),
+        definitions=_definitions(cleaned, expansions, in_quotes, index, asks_definition),
         party=named_party(cleaned),
         dates=tuple(dict.fromkeys(DATE_RE.findall(cleaned))),
         version_year=version_year,
         change_document=_changed_document(cleaned, indexed, index),
     )
+
+
+def _definitions(
+    text: str, expansions: tuple[str, ...], in_quotes: list[Definition], index: ClauseIndex, asked: bool
+) -> tuple[Definition, ...]:
+    """Definitions of the terms a question quotes; when it asks a meaning, also of those it names,
+    or names in other words ('comms hub' -> Communications Hub)."""
+    named = index.defined_in(" ; ".join((text, *expansions))) if asked else []
+    return tuple(dict.fromkeys(in_quotes + named))
+
+
+def _elsewhere(text: str, index: ClauseIndex) -> tuple[str, ...]:
+    """Places outside Great Britain a question asks about ('in Belfast') that no indexed document
+    names; none when it names a part of Great Britain too."""
+    if IN_GB_RE.search(text):
+        return ()
+    found = (" ".join(m.group().split()) for m in ELSEWHERE_RE.finditer(text))
+    return tuple(dict.fromkeys(p for p in found if not set(p.lower().split()) <= index.vocabulary))
 
 
 def _version_year(text: str) -> str | None:

@@ -20,6 +20,7 @@ from clausetrace.models import Clause
 from clausetrace.query import Query
 from clausetrace.retrieve.hits import Filters, Hit
 from clausetrace.settings import Settings
+from clausetrace.text import content_terms
 
 if TYPE_CHECKING:
     from clausetrace.retrieve.ranker import LearnedRanker
@@ -198,7 +199,14 @@ class HybridRetriever(BaseRetriever):
                 span = (definition.start, definition.end)
                 via = "definition" if asked else "term"
                 found.append(Hit(clause=clause, score=float(asked), via=via, span=span))
-        return sorted(found, key=lambda h: not (scopes and h.clause.anchor.startswith(scopes)))
+        texts = {h.clause.doc_id: self.index.documents[h.clause.doc_id].text for h in found}
+        return sorted(
+            found,
+            key=lambda h: (
+                not (scopes and h.clause.anchor.startswith(scopes)),
+                -len(query.terms & content_terms(texts[h.clause.doc_id][slice(*h.span)])),  # type: ignore[misc]
+            ),
+        )
 
 
 def _with_evidence(direct: list[Hit], fused: list[Hit]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clausetrace.answer import ask
-from clausetrace.answer.overview import unit_members, unit_of
+from clausetrace.answer.overview import OVERVIEW_ITEMS, unit_members, unit_of
 from clausetrace.query import parse_query
 
 
@@ -48,3 +48,11 @@ def test_a_question_that_asks_no_overview_is_answered_as_before(gb_index) -> Non
     assert not parse_query(question, gb_index).asks_overview
     cited = [c.anchor for c in ask(question, gb_index).citations]
     assert len([a for a in cited if "(" not in a]) <= 5
+
+
+def test_an_overview_outlines_up_to_twelve_paragraphs_of_its_unit(gb_index) -> None:
+    answer = ask("Give me a quick rundown of the roll-out plan and annual milestones condition", gb_index)
+    cited = [c.anchor for c in answer.citations]
+    paragraphs = {a for a in cited if a.startswith("ESL 44.") and "(" not in a}
+    assert 8 < len(paragraphs) <= OVERVIEW_ITEMS
+    assert {"ESL 44.3", "ESL 44.4", "ESL 44.8", "ESL 44.16"} <= paragraphs

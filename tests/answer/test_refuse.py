@@ -180,3 +180,14 @@ def test_an_impact_question_after_an_amount_still_goes_to_the_model(gb_index):
         "How much do meter owners charge when a non-compliant meter has to come out early?", gb_index
     )
     assert answer.refused
+
+
+def test_a_question_about_a_place_outside_great_britain_is_refused_and_says_why(gb_index):
+    answer = ask("My client has moved to Belfast. Can she still ask for an in-home display?", gb_index)
+    assert answer.refused and "do not cover Belfast" in answer.reason
+    assert answer.possibly_related  # the display clauses are still shown
+
+
+def test_a_question_naming_a_part_of_great_britain_is_left_to_the_model(gb_index):
+    answer = ask("Does the smart meter roll-out duty apply to homes in Scotland and Wales?", gb_index)
+    assert not answer.reason.startswith("the indexed documents are Great Britain's")

@@ -219,3 +219,31 @@ def test_a_term_is_looked_up_as_written_or_in_the_singular(gb_index):
 )
 def test_query_knows_the_year_of_the_version_it_asks_about(gb_index, question, year):
     assert parse_query(question, gb_index).version_year == year
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("Do the roll-out rules apply in Northern Ireland?", ("Northern Ireland",)),
+        ("How do France's and Germany's smart meter rules compare?", ("France", "Germany")),
+        ("Does the licence apply in Scotland?", ()),
+        ("My client moved from Belfast to Wales. Does her supplier owe her a smart meter?", ()),
+        ("Who wears the jersey at the installer's football club?", ()),  # lower case: not the island
+    ],
+)
+def test_places_outside_great_britain_are_read_unless_a_part_of_it_is_named_too(gb_index, question, places):
+    assert parse_query(question, gb_index).elsewhere == places
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("In licence terms, what exactly is a comms hub?", "Communications Hub"),  # named by a synonym
+        ("We fit load switches. What are they called in licence terms, and who keeps them working?", None),
+        ("Our licence keeps saying the DCC. In licence terms, who is that?", "DCC"),
+    ],
+)
+def test_a_meaning_asked_in_plain_words_looks_the_term_up(gb_index, question, term):
+    query = parse_query(question, gb_index)
+    assert query.asks_definition is (term is not None)
+    assert term is None or term in {d.term for d in query.definitions}

@@ -91,3 +91,12 @@ def test_a_quoted_term_defined_in_a_retrieved_clause_keeps_that_clause_s_evidenc
     top = retriever.search(parse_query(question, gb_index), k=5)[0]
     assert (top.via, top.clause.anchor) == ("term", "ESL 44.17")
     assert top.dense > 0.2 and top.score < 1.0  # the fused hit's figures, not a named clause's
+
+
+def test_of_several_terms_one_glossary_defines_the_one_the_question_is_about_is_quoted(retriever, gb_index):
+    question = "We publish on our website within 2 working days. Do bank holidays count as working days?"
+    query = parse_query(question, gb_index)
+    assert [d.term for d in query.definitions] == ["Website", "Working Day"]  # both in ESL 1.3
+    top = retriever.search(query, k=5)[0]
+    passage = gb_index.documents[top.clause.doc_id].text[slice(*top.span)]
+    assert top.via == "definition" and passage.startswith("Working Day means")
