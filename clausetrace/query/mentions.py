@@ -53,6 +53,10 @@ SOURCE_TITLE = re.compile(  # 'what does the SMKI Recovery Procedure require', '
     rf"\b(?i:what\s+(?:\w+\s+){{0,4}}(?:does|do|did)|does|do|did|under|in|according\s+to|by)\s+(?i:the\s+)?"
     rf"(?:SEC(?:'s|’s)?\s+)?(?P<title>[A-Z][\w'’&-]*\s+(?:{TITLE_WORD}\s+){{0,6}}{DOCUMENT_NOUN})\b"
 )
+GUIDANCE_ASKED = re.compile(  # 'according to the SMDA note', 'going by the SMDA guidance's table'
+    r"\b(?:according\s+to|going\s+by|based\s+on)\s+(?:the\s+)?(?:SMDA(?:-?266)?|interoperability\s+guidance)\b",
+    re.I,
+)
 SOURCE_RES = tuple(
     (prefix, re.compile(rf"\b{SOURCE_LEAD}(?:{spelling})\b", re.IGNORECASE))
     for prefix, spelling in INSTRUMENTS
@@ -88,7 +92,10 @@ def mentioned_anchors(text: str) -> list[str]:
 def source_instruments(text: str) -> list[str]:
     """Prefixes of the instruments a question asks *about* without a clause number: 'does the gas
     supply licence oblige ...', 'under the DCC licence ...' -> ['GSL'], ['DCCL']. An instrument
-    named as an object ('comply with the SEC') is not a source."""
+    named as an object ('comply with the SEC') is not a source, nor one a question asks the guidance
+    about ('going by the SMDA note, where in the gas licence ...': the guidance is the source)."""
+    if GUIDANCE_ASKED.search(text):
+        return []
     return [prefix for prefix, pattern in SOURCE_RES if pattern.search(text)]
 
 

@@ -191,3 +191,11 @@ def test_a_question_about_a_place_outside_great_britain_is_refused_and_says_why(
 def test_a_question_naming_a_part_of_great_britain_is_left_to_the_model(gb_index):
     answer = ask("Does the smart meter roll-out duty apply to homes in Scotland and Wales?", gb_index)
     assert not answer.reason.startswith("the indexed documents are Great Britain's")
+
+
+def test_a_question_asking_the_guidance_about_an_absent_instrument_is_left_to_the_model(gb_index):
+    question = "what does the GB Companion Specification oblige device makers to do?"
+    asked = ask(f"According to the SMDA guidance, {question}", gb_index)
+    assert not asked.reason.startswith("GBCS is not in the indexed documents")  # the guidance is asked
+    plain = ask("W" + question[1:], gb_index)
+    assert plain.refused and plain.reason.startswith("GBCS is not in the indexed documents")

@@ -32,6 +32,9 @@ def test_instruments_named_in_words(question: str, named: list[str]) -> None:
         ("In SMETS2, what must an ESME record?", ["SMETS"]),
         ("Do suppliers have to comply with the SEC?", []),  # the SEC is the object, not the source
         ("Is the gas licence the same?", []),
+        ("Going by the SMDA note, where in the gas supply licence is the term defined?", []),  # the guidance
+        ("According to the SMDA-266 table, who do duties in the GBCS land on?", []),
+        ("The SMDA note quotes the gas licence. How does the gas licence define it?", ["GSL"]),
     ],
 )
 def test_instruments_asked_about(question: str, sources: list[str]) -> None:
