@@ -17,6 +17,8 @@ TUNING = [
         "plain-tune-4.jsonl",
         "plain-tune-5.jsonl",
         "plain-tune-6.jsonl",
+        "plain-tune-7.jsonl",
+        "plain-tune-8.jsonl",
     )
 ]
 FOLDS = 5
