@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from clausetrace.answer.changes import change_answer, history_answer, is_history_question, version_asked
 from clausetrace.answer.cite import citation, cross_references, notes
+from clausetrace.answer.dates import date_definitions
 from clausetrace.answer.duties import duties_of, more_parties
 from clausetrace.answer.exceptions import exceptions_to
 from clausetrace.answer.models import Answer, AnswerSentence
@@ -160,6 +161,7 @@ def _compose(
     chosen = [
         (h, _best_span(query, h, index)) for h in exceptions_to(query, hits, _keys(chosen), index)
     ] + chosen
+    chosen += date_definitions(query, chosen, _keys(chosen), index)
     items = [pinpoint(query, hit, span, index) for hit, span in chosen]
     cited_hits = [h for (hit, _), item in zip(chosen, items, strict=True) for h in _with_item(hit, item)]
     listed_keys = dict.fromkeys(f"{o.anchor}@{o.version}" for o in listed)
