@@ -189,7 +189,9 @@ class HybridRetriever(BaseRetriever):
         return hits
 
     def _definition_hits(self, query: Query, filters: Filters) -> list[Hit]:
-        """Clauses defining the terms the question mentions (those in a named condition first)."""
+        """Clauses defining the terms the question mentions: those in a named condition first, then
+        those whose definition shares most of the question's terms (of the terms one glossary
+        defines, 'do bank holidays count as working days' is about Working Day, not Website)."""
         scopes = tuple(a + "." for a in query.indexed)
         found = []
         for definition in query.definitions:
@@ -198,15 +200,10 @@ class HybridRetriever(BaseRetriever):
                 asked = query.asks_definition  # else a term it quotes: ranked on its clause's evidence
                 span = (definition.start, definition.end)
                 via = "definition" if asked else "term"
-                found.append(Hit(clause=clause, score=float(asked), via=via, span=span))
-        texts = {h.clause.doc_id: self.index.documents[h.clause.doc_id].text for h in found}
-        return sorted(
-            found,
-            key=lambda h: (
-                not (scopes and h.clause.anchor.startswith(scopes)),
-                -len(query.terms & content_terms(texts[h.clause.doc_id][slice(*h.span)])),  # type: ignore[misc]
-            ),
-        )
+                outside = not (scopes and clause.anchor.startswith(scopes))
+                shared = len(query.terms & content_terms(definition.text))
+                found.append(((outside, -shared), Hit(clause=clause, score=float(asked), via=via, span=span)))
+        return [hit for _, hit in sorted(found, key=lambda item: item[0])]
 
 
 def _with_evidence(direct: list[Hit], fused: list[Hit]) -> None:
