@@ -5,6 +5,8 @@ Hard rules, then a calibrated decision:
 - a named clause that is neither indexed nor quoted is refused, naming it;
 - a question about a place outside Great Britain that no indexed document names is refused: the
   licences and codes are Great Britain's;
+- a question for a web address, an email address or a phone number is refused when the top clauses
+  give none;
 - a question about who is impacted when a rule is not met is answered when the SMDA-266 section 4
   table, which says exactly that, is among the top clauses;
 - an instrument asked about that is not indexed is refused unless guidance quoting it is on topic;
@@ -83,6 +85,7 @@ MEASURE = rf"\b{NUMBER_WORDS}\s+{UNITS}\b"  # '15 working days', 'six months'
 AMOUNT_TEXT_RE = re.compile(
     rf"£\s?\d|\d+(?:\.\d+)?\s?(?:%|per\s?cent)|{MEASURE}|\b\d{{1,3}}(?:,\d{{3}})+\b", re.I
 )
+CONTACT_TEXT_RE = re.compile(r"https?://|\bwww\.|\b[\w.-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{4}\b")
 PERIOD_TEXT_RE = re.compile(  # a length of time the text gives, or 'as soon as reasonably practicable'
     rf"{MEASURE}|\b(?:as soon as|promptly|without (?:undue )?delay|immediately)\b", re.I
 )
@@ -180,6 +183,8 @@ def assess(
         return "", None, []
     if query.absent:
         return _absent_reason(query.absent, index), None, []
+    if "contact" in query.asks_for and not any(CONTACT_TEXT_RE.search(h.clause.text) for h in hits[:3]):
+        return "the nearest clauses give no web address, email address or phone number", None, []
     if query.elsewhere:
         why = "the indexed documents are Great Britain's licences and codes; they do not cover "
         return why + ", ".join(query.elsewhere), None, []

@@ -41,6 +41,14 @@ VERSION_YEAR_RE = re.compile(  # 'in the 2016 consolidated licence', 'the 2019 v
     re.I,
 )
 ASKS_FOR: tuple[tuple[str, re.Pattern[str]], ...] = (  # the kind of fact a question wants
+    (  # a web address, an email address or a phone number itself, not a rule about contact details
+        "contact",
+        re.compile(
+            r"\b(?:what|which)(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:actual\s+|exact\s+)?(?:web\s*address|url|"
+            r"website(?:\s+address)?|e-?mail(?:\s+address)?|(?:tele)?phone\s+number|postal\s+address)",
+            re.I,
+        ),
+    ),
     (
         "amount",
         re.compile(
@@ -169,7 +177,7 @@ class Query:
     outside_titles: tuple[
         str, ...
     ] = ()  # document titles asked about that no indexed title has ('SMKI RAPP')
-    asks_for: frozenset[str] = frozenset()  # 'amount', 'entity', 'current', 'decision', 'period', 'event'
+    asks_for: frozenset[str] = frozenset()  # 'contact', 'amount', 'entity', 'current', 'period', ...
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
     elsewhere: tuple[str, ...] = ()  # places outside Great Britain it asks about that no document names
     terms: frozenset[str] = frozenset()  # stemmed content terms

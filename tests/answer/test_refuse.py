@@ -199,3 +199,19 @@ def test_a_question_asking_the_guidance_about_an_absent_instrument_is_left_to_th
     assert not asked.reason.startswith("GBCS is not in the indexed documents")  # the guidance is asked
     plain = ask("W" + question[1:], gb_index)
     assert plain.refused and plain.reason.startswith("GBCS is not in the indexed documents")
+
+
+def test_a_question_for_a_web_address_or_phone_number_the_clauses_do_not_give_is_refused(gb_index):
+    answer = ask("What is the phone number of the DCC service desk?", gb_index)
+    assert answer.refused and "no web address, email address or phone number" in answer.reason
+
+
+def test_a_web_address_the_corpus_gives_is_answered(gb_index):
+    answer = ask("What is the web address of the SMDA scheme?", gb_index)
+    assert not answer.refused and any(a.startswith("SMDA-266") for a in {c.anchor for c in answer.citations})
+    assert any("smda-scheme.co.uk" in c.text for c in answer.citations)
+
+
+def test_a_rule_about_contact_details_is_not_a_request_for_them(gb_index):
+    answer = ask("What contact details must the old supplier send about the meter owner?", gb_index)
+    assert not answer.refused and "ESL 50.3" in {c.anchor for c in answer.citations}
