@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from clausetrace.answer.overview import Chosen
 from clausetrace.index import ClauseIndex
 from clausetrace.query import Query
 from clausetrace.retrieve import Hit
@@ -15,8 +16,6 @@ MONTHS = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 DATED_RE = re.compile(rf"\b{MONTHS}\s+(?:19|20)\d\d\b")  # a definition that gives a date
 DATE_ASKED_RE = re.compile(r"\b(?:dates?|deadline)\b", re.I)  # 'what dates did it run', 'the deadline'
 MAX_DATES = 2  # date definitions added at most
-
-Chosen = list[tuple[Hit, tuple[int, int]]]
 
 
 def date_definitions(query: Query, chosen: Chosen, cited: set[str], index: ClauseIndex) -> Chosen:
