@@ -53,10 +53,12 @@ SOURCE_TITLE = re.compile(  # 'what does the SMKI Recovery Procedure require', '
     rf"\b(?i:what\s+(?:\w+\s+){{0,4}}(?:does|do|did)|does|do|did|under|in|according\s+to|by)\s+(?i:the\s+)?"
     rf"(?:SEC(?:'s|’s)?\s+)?(?P<title>[A-Z][\w'’&-]*\s+(?:{TITLE_WORD}\s+){{0,6}}{DOCUMENT_NOUN})\b"
 )
-GUIDANCE_ASKED = re.compile(  # 'according to the SMDA note', 'going by the SMDA guidance's table'
-    r"\b(?:according\s+to|going\s+by|based\s+on)\s+(?:the\s+)?(?:SMDA(?:-?266)?|interoperability\s+guidance)\b",
+GUIDANCE_ASKED = re.compile(  # 'according to the SMDA note', 'where does the SMDA note say ...'
+    r"\b(?:according\s+to|going\s+by|based\s+on)\s+(?:the\s+)?(?:SMDA(?:-?266)?|interoperability\s+guidance)\b|"
+    r"\bSMDA(?:-?266)?(?:'s|’s)?\s+(?:note|guidance|document|paper)\b|\binteroperability\s+guidance\b",
     re.I,
 )
+ASKING_SPLIT = re.compile(r"(?<=[.!?])\s+")
 SOURCE_RES = tuple(
     (prefix, re.compile(rf"\b{SOURCE_LEAD}(?:{spelling})\b", re.IGNORECASE))
     for prefix, spelling in INSTRUMENTS
@@ -93,10 +95,17 @@ def source_instruments(text: str) -> list[str]:
     """Prefixes of the instruments a question asks *about* without a clause number: 'does the gas
     supply licence oblige ...', 'under the DCC licence ...' -> ['GSL'], ['DCCL']. An instrument
     named as an object ('comply with the SEC') is not a source, nor one a question asks the guidance
-    about ('going by the SMDA note, where in the gas licence ...': the guidance is the source)."""
-    if GUIDANCE_ASKED.search(text):
+    about in the sentence that asks ('going by the SMDA note, where in the gas licence ...', 'where in
+    the SMETS does the SMDA note say ...': the guidance is the source)."""
+    if GUIDANCE_ASKED.search(_asking(text)):
         return []
     return [prefix for prefix, pattern in SOURCE_RES if pattern.search(text)]
+
+
+def _asking(text: str) -> str:
+    """The sentences of a question that ask (end in '?'), else all of it: 'The SMDA note quotes the
+    gas licence. How does the gas licence define it?' asks the gas licence, not the note."""
+    return " ".join(s for s in ASKING_SPLIT.split(text) if s.endswith("?")) or text
 
 
 def source_titles(text: str) -> list[str]:

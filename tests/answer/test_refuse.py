@@ -201,6 +201,16 @@ def test_a_question_asking_the_guidance_about_an_absent_instrument_is_left_to_th
     assert plain.refused and plain.reason.startswith("GBCS is not in the indexed documents")
 
 
+def test_a_question_about_where_the_guidance_places_an_absent_instrument_is_answered_from_it(gb_index):
+    answer = ask(
+        "Where in the SMETS does the SMDA note say the electricity meter rules on keeping test evidence"
+        " and meeting the GBCS are found?",
+        gb_index,
+    )
+    assert not answer.refused
+    assert "SMDA-266 2.6" in {c.anchor for c in answer.citations}  # it quotes SMETS for the ESME
+
+
 def test_a_question_for_a_web_address_or_phone_number_the_clauses_do_not_give_is_refused(gb_index):
     answer = ask("What is the phone number of the DCC service desk?", gb_index)
     assert answer.refused and "no web address, email address or phone number" in answer.reason

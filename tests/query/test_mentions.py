@@ -35,6 +35,9 @@ def test_instruments_named_in_words(question: str, named: list[str]) -> None:
         ("Going by the SMDA note, where in the gas supply licence is the term defined?", []),  # the guidance
         ("According to the SMDA-266 table, who do duties in the GBCS land on?", []),
         ("The SMDA note quotes the gas licence. How does the gas licence define it?", ["GSL"]),
+        ("Where in the SMETS does the SMDA note say test evidence must be kept?", []),  # the note asked
+        ("What does the SEC, as the SMDA guidance explains it, expect us to hold?", []),
+        ("Do the gas licence conditions the SMDA note quotes bind an electricity-only supplier?", []),
     ],
 )
 def test_instruments_asked_about(question: str, sources: list[str]) -> None:
