@@ -247,8 +247,9 @@ def _with_item(hit: Hit, item: Clause | None) -> list[Hit]:
 
 def quote_limit(query: Query, settings: Settings) -> tuple[int, float]:
     """How many clauses to quote at most, and the share of the best sentence's score a clause's
-    sentence needs: more, and less strictly, when the question asks for every party or item."""
-    if query.intent in LIST_INTENTS:
+    sentence needs: more, and less strictly, when the question asks for every party or item, or
+    asks several things."""
+    if query.intent in LIST_INTENTS or query.parts:
         return settings.list_sentences, settings.list_sentence_cutoff
     return settings.max_sentences, settings.sentence_cutoff
 

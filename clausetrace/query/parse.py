@@ -130,6 +130,15 @@ ELSEWHERE_RE = re.compile(  # places outside Great Britain, whose rules the GB l
 )
 IN_GB_RE = re.compile(r"\b(?:Great\s+Britain|England|Scotland|Wales)\b")  # 'moved from Belfast to Wales'
 QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60}?)['’\"”](?!\w)")  # 'Electricity Meter', “SEC Panel”
+ASKS_WORD = (  # the words a question opens with
+    r"(?:what|how|who|whom|when|which|where|why|does|do|did|is|are|can|could|must|should|will|has|have|may)"
+)
+ASKS_RE = re.compile(rf"{ASKS_WORD}\b", re.I)
+PART_SPLIT = re.compile(  # 'Who do we tell, and how long have we got?': a question that asks several things
+    rf"\?\s+(?=[A-Z])|\.\s+(?={ASKS_WORD}\b)|[,;:]\s+(?:and\s+|or\s+|but\s+)?(?={ASKS_WORD}\b)|"
+    rf"\s+and\s+(?={ASKS_WORD}\b)",
+    re.I,
+)
 NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # a capitalised word inside a sentence
 INTENT_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("change", CHANGE_CUE),
@@ -179,6 +188,7 @@ class Query:
     ] = ()  # document titles asked about that no indexed title has ('SMKI RAPP')
     asks_for: frozenset[str] = frozenset()  # 'contact', 'amount', 'entity', 'current', 'period', ...
     names: tuple[str, ...] = ()  # capitalised words inside the question ('Netherlands', 'Ofgem')
+    parts: tuple[str, ...] = ()  # the things it asks, when it asks several ('who do we tell', 'how long')
     elsewhere: tuple[str, ...] = ()  # places outside Great Britain it asks about that no document names
     terms: frozenset[str] = frozenset()  # stemmed content terms
     distinctive: frozenset[str] = frozenset()  # content terms that are not ubiquitous in the corpus
@@ -221,6 +231,8 @@ class Query:
             parts.append("asks for an overview")
         if self.asks_units:
             parts.append("asks which documents")
+        if self.parts:
+            parts.append(f"asks {len(self.parts)} things")
         text = ", ".join(parts)
         return text + (f"; expanded: {'; '.join(self.expansions)}" if self.expansions else "")
 
@@ -284,6 +296,7 @@ def parse_query(text: str, index: ClauseIndex, max_chars: int = 2000) -> Query:
         outside_instruments=tuple(p for p in named if not _holds(index, p)),
         asks_for=frozenset(kind for kind, cue in ASKS_FOR if cue.search(cleaned)),
         names=tuple(NAME_RE.findall(cleaned)),
+        parts=_parts(cleaned),
         elsewhere=_elsewhere(cleaned, index),
         absent_sources=tuple(p for p in source_instruments(cleaned) if not _holds(index, p)),
         outside_titles=tuple(t for t in source_titles(cleaned) if not _has_title(index, t)),
@@ -312,6 +325,15 @@ def _definitions(
     or names in other words ('comms hub' -> Communications Hub)."""
     named = index.defined_in(" ; ".join((text, *expansions))) if asked else []
     return tuple(dict.fromkeys(in_quotes + named))
+
+
+def _parts(text: str) -> tuple[str, ...]:
+    """The questions a question asks, when it asks several ('who do we tell', 'how long have we
+    got'; each opening with a question word and with two content words); none when it asks one
+    ('As a new supplier, do we ...' is one question with its context)."""
+    parts = [p.strip(" ?,;:.") for p in PART_SPLIT.split(text)]
+    asked = [p for p in parts if ASKS_RE.match(p) and len(content_terms(p)) >= 2]
+    return tuple(asked) if len(asked) >= 2 else ()
 
 
 def _elsewhere(text: str, index: ClauseIndex) -> tuple[str, ...]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from clausetrace.answer import Answer, ask
+from clausetrace.answer.quoting import quote_limit
 from clausetrace.errors import QuestionRejectedError
-from clausetrace.query import clean_question
+from clausetrace.query import clean_question, parse_query
+from clausetrace.settings import Settings
 
 QUESTIONS = [
     "Who must ensure that smart meters they install comply with the ESME Technical Specification?",
@@ -240,3 +242,14 @@ def test_a_question_whether_a_duty_still_applies_gets_its_exceptions(gb_index):
         gb_index,
     )
     assert "ESL 40.5" in {c.anchor for c in answer.citations}
+
+
+def test_a_question_that_asks_two_things_quotes_the_clause_for_each(gb_index):
+    question = (
+        "Condition 44A borrows 'qualifying relevant premises' from condition 39A. Which paragraph of 39A"
+        " does it point to, and is that where the term is actually defined?"
+    )
+    query = parse_query(question, gb_index)
+    assert quote_limit(query, Settings()) == (Settings().list_sentences, Settings().list_sentence_cutoff)
+    cited = {c.anchor for c in ask(question, gb_index).citations}
+    assert {"ESL 44A.11", "ESL 39A.4"} <= cited  # where 44A points, and where the term is defined

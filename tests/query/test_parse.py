@@ -247,3 +247,25 @@ def test_a_meaning_asked_in_plain_words_looks_the_term_up(gb_index, question, te
     query = parse_query(question, gb_index)
     assert query.asks_definition is (term is not None)
     assert term is None or term in {d.term for d in query.definitions}
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Who do we have to send notices to, and how long have we got?",
+            ("Who do we have to send notices to", "how long have we got"),
+        ),
+        (
+            "Which paragraph does it point to? Is that where the term is defined?",
+            ("Which paragraph does it point to", "Is that where the term is defined"),
+        ),
+        ("As a new supplier, do I have to join the Smart Energy Code?", ()),  # one question, its context
+        ("We are a new supplier. Do we need an information security policy?", ()),
+        ("In the 2022 version of the licence, what was the Relevant Date?", ()),
+    ],
+)
+def test_query_holds_the_questions_a_question_asks(gb_index, question, parts):
+    query = parse_query(question, gb_index)
+    assert query.parts == parts
+    assert ("asks 2 things" in query.describe()) == bool(parts)
